@@ -1,0 +1,5 @@
+export { measureLeak, assertNoLeak } from './measure.js'
+export { resolveOptions, defaultOptions } from './options.js'
+export type { LeakOptions, ResolvedOptions, IgnoreOptions, IgnorePattern } from './options.js'
+export { LeakError, LeakproofUsageError, SubjectError, LeakTimeoutError, LeakAbortError } from './errors.js'
+export type * from './report/types.js'

@@ -1,0 +1,137 @@
+// The data a measurement produces. Flows one way: run -> samples -> verdict -> report.
+
+/** Why a verdict is a leak. */
+export type LeakKind = 'heap' | 'external' | 'resources' | 'listeners'
+
+/** One heap sample taken after a full, settled GC. */
+export interface HeapSeries {
+  /** Calls of the subject made (after warm-up) when each sample was taken. */
+  iteration: number[]
+  heapUsed: number[]
+  external: number[]
+  arrayBuffers: number[]
+}
+
+/** A constructor / V8 node type whose live objects grew with the calls. */
+export interface RetainedType {
+  /** Constructor or V8 node name, e.g. `Session`, `Array`, `(string)`. */
+  name: string
+  /** V8 node type: object, closure, string, array, number, ... */
+  nodeType: string
+  /** Objects of this type allocated per call and still alive. */
+  countPerIteration: number
+  /** Self bytes of those objects per call. */
+  bytesPerIteration: number
+  /** How many such objects were found alive in the final snapshot. */
+  retainedCount: number
+  retainedBytes: number
+}
+
+/** One step of a retainer path: the edge followed, then the object reached. */
+export interface RetainerStep {
+  /** Edge name: property, variable, element index (`[3]`), or internal slot. */
+  edge: string
+  /** V8 edge type: property, element, context, internal, hidden, shortcut, weak. */
+  edgeType: string
+  /** Name of the object reached (constructor or V8 node name). */
+  name: string
+  nodeType: string
+}
+
+/** Shortest path from a GC root to a leaked object, clustered: `count` objects share it. */
+export interface RetainerPath {
+  /** The leaked type this path explains. */
+  type: string
+  count: number
+  steps: RetainerStep[]
+  /** e.g. `(global) -> sessions (Map) -> table -> Session` */
+  text: string
+}
+
+/** Where retained objects were allocated, from V8's sampling heap profiler. */
+export interface AllocationSite {
+  functionName: string
+  /** File path or URL, source-mapped when a map is available. */
+  file: string
+  /** 1-based line and column of the function (V8 reports the function, not the statement). */
+  line: number
+  column: number
+  bytesPerIteration: number
+  /** Callers, innermost first, as `fn (file:line:col)`. */
+  stack: string[]
+}
+
+/** An active resource (timer, socket, server, ...) the subject created and never released. */
+export interface ResourceLeak {
+  /** e.g. `Timeout`, `TCPServerWrap`, `FSEventWrap`, `fd`. */
+  type: string
+  countPerIteration: number
+  retainedCount: number
+  /** Creation stack of one instance (async_hooks), when captured. */
+  stack?: string
+}
+
+/** Listener count growth on an EventEmitter / EventTarget. */
+export interface ListenerLeak {
+  /** e.g. `AbortSignal`, `EventEmitter`, `Server`. */
+  target: string
+  event: string
+  countPerIteration: number
+  retainedCount: number
+  /** Where the target is reachable from, when known. */
+  path?: string
+}
+
+/** Garbage collections observed while measuring (PerformanceObserver 'gc' entries). */
+export interface GcStats {
+  /** Full collections forced by leakproof. */
+  forced: number
+  /** Scavenges (young generation) seen. */
+  minor: number
+  /** Mark-compacts (full) seen, forced ones included. */
+  major: number
+  incremental: number
+  weakCallbacks: number
+  /** Milliseconds spent in the collections observed. */
+  gcTimeMs: number
+}
+
+/** One step of how the verdict was reached, for explainability. */
+export interface DecisionStep {
+  stage: 'warmup' | 'screen' | 'confirm' | 'resources' | 'abort'
+  /** Calls of the subject made during this step. */
+  iterations: number
+  /** Estimated retained growth in bytes per call (heap, code excluded where known). */
+  bytesPerIteration: number
+  externalBytesPerIteration?: number
+  outcome: 'clean' | 'suspect' | 'leak' | 'inconclusive'
+  note: string
+}
+
+export interface LeakReport {
+  leaked: boolean
+  /** Which kinds of evidence made it a leak (empty when clean). */
+  kinds: LeakKind[]
+  /** Calls measured after warm-up (all stages). */
+  iterations: number
+  warmupIterations: number
+  /** Estimated retained JS heap growth per call. */
+  bytesPerIteration: number
+  /** Estimated retained `external` (Buffers, native) growth per call. */
+  externalBytesPerIteration: number
+  /** The heap series the screening verdict used. */
+  samples: HeapSeries
+  retainedTypes: RetainedType[]
+  retainerPaths: RetainerPath[]
+  allocationSites: AllocationSite[]
+  resources: ResourceLeak[]
+  listeners: ListenerLeak[]
+  gc: GcStats
+  decision: DecisionStep[]
+  /** Paths of heap snapshots written (only with `snapshotDir`). */
+  snapshots: string[]
+  durationMs: number
+  /** Human-readable explanation, one paragraph per finding. */
+  summary: string
+  runtime: { node: string; v8: string; gc: 'expose-gc' | 'runtime-flag' }
+}
