@@ -1,5 +1,22 @@
 export { measureLeak, assertNoLeak } from './measure.js'
+export type { Subject } from './measure.js'
 export { resolveOptions, defaultOptions } from './options.js'
 export type { LeakOptions, ResolvedOptions, IgnoreOptions, IgnorePattern } from './options.js'
 export { LeakError, LeakproofUsageError, SubjectError, LeakTimeoutError, LeakAbortError } from './errors.js'
+export { formatBytes, formatSummary } from './report/summary.js'
+export {
+  runReportSchemaVersion,
+  createRunReport,
+  writeRunReport,
+  appendTestRecord,
+  readTestRecords,
+  recordsDirEnv,
+} from './report/run-report.js'
+export type { RunReport, TestLeakRecord, TestVerdict } from './report/run-report.js'
+export { trackCollection } from './resources/index.js'
+export type { CollectionTracker } from './resources/index.js'
+export { getGc } from './gc/force-gc.js'
+export { fakeTimersActive } from './gc/timers.js'
 export type * from './report/types.js'
+export { leakMatchers, toLeak, toBeCollected } from './matchers/index.js'
+export type { MatcherContextLike, MatcherResult } from './matchers/index.js'

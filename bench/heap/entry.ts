@@ -1,0 +1,4 @@
+// Bundle entry for the benchmark and experiments: the heap modules compiled alone with esbuild,
+// so they run even when the rest of @leakproof/core does not build.
+export * from '../../packages/core/src/heap/parser.js'
+export * from '../../packages/core/src/heap/snapshot.js'

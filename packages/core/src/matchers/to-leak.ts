@@ -1,0 +1,34 @@
+import { LeakproofUsageError } from '../errors.js'
+import { measureLeak } from '../measure.js'
+import type { LeakOptions } from '../options.js'
+import { hint, printReceived, recordVerdict, type MatcherContextLike, type MatcherResult } from './context.js'
+
+/**
+ * `await expect(fn).not.toLeak(options?)` / `await expect(fn).toLeak()`.
+ * Calls `fn` repeatedly; passes when it leaks. Errors from `fn` reject the assertion as that
+ * error, never as a verdict.
+ */
+export async function toLeak(this: MatcherContextLike, received: unknown, options?: LeakOptions): Promise<MatcherResult> {
+  if (typeof received !== 'function') {
+    throw new LeakproofUsageError(
+      `${hint(this, 'toLeak', 'fn')}\n\nexpect() needs the function to call repeatedly, got ${printReceived(this, received)}.\n` +
+        'Wrap the code under test: await expect(() => handler(request)).not.toLeak()',
+    )
+  }
+  let report
+  try {
+    report = await measureLeak(received as () => unknown, options)
+  } catch (error) {
+    recordVerdict(this, 'error', undefined, error instanceof Error ? error.message : String(error))
+    throw error
+  }
+  recordVerdict(this, report.leaked ? 'leak' : 'clean', report)
+  const head = hint(this, 'toLeak', 'fn', 'options')
+  return {
+    pass: report.leaked,
+    message: () =>
+      report.leaked
+        ? `${head}\n\nExpected the function not to leak, but it did.\n\n${report.summary}`
+        : `${head}\n\nExpected the function to leak, but it did not.\n\n${report.summary}`,
+  }
+}

@@ -1,0 +1,11 @@
+// Resource, listener and collection checks. Node built-ins only.
+export { watchResources, SETTLE_BACKOFF_MS } from './handles.js'
+export type { ResourceWatch, WatchResourcesOptions } from './handles.js'
+export { watchListeners } from './listeners.js'
+export type { ListenerWatch } from './listeners.js'
+export { trackCollection } from './track-collection.js'
+export type { CollectionTracker, CollectionCheckOptions } from './track-collection.js'
+export { retainerPathOf, LeakproofCollectionMarker } from './retainer-path.js'
+export type { RetainerPathResult, SnapshotGraph } from './retainer-path.js'
+export { judgeGrowth, MIN_NET_GROWTH, MIN_GROWTH_PER_CALL, MIN_HALF_RATE_RATIO } from './growth.js'
+export type { Growth, GrowthPoint } from './growth.js'

@@ -1,0 +1,55 @@
+import { SubjectError } from '../errors.js'
+
+export type Subject = () => unknown
+
+/** Mutable state of one measurement's calls. */
+export interface CallState {
+  readonly subject: Subject
+  /** All calls made so far, warm-up included. */
+  calls: number
+  /** Set by the watchdog or the abort signal; the loop stops at the next call. */
+  stopReason: Error | undefined
+  /** Resident-set size at which calling stops: the subject would exhaust memory. */
+  readonly rssLimit: number
+  /** Set when the loop stopped because memory ran past rssLimit. */
+  memoryExhausted: boolean
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/**
+ * Call the subject `count` times, awaiting it when it returns a promise. Returns how many calls
+ * were made (fewer when memory ran out). A throw or rejection becomes a SubjectError.
+ */
+export async function callRepeatedly(state: CallState, count: number): Promise<number> {
+  for (let i = 0; i < count; i++) {
+    if (state.stopReason) throw state.stopReason
+    const call = ++state.calls
+    let result: unknown
+    try {
+      result = state.subject()
+    } catch (error) {
+      throw new SubjectError(call, error)
+    }
+    if (isThenable(result)) {
+      try {
+        await result
+      } catch (error) {
+        throw new SubjectError(call, error)
+      }
+      result = undefined
+    }
+    if (process.memoryUsage.rss() > state.rssLimit) {
+      state.memoryExhausted = true
+      return i + 1
+    }
+  }
+  if (state.stopReason) throw state.stopReason
+  return count
+}

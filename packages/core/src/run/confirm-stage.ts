@@ -1,0 +1,144 @@
+import { chmod, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import v8 from 'node:v8'
+import { analyzeSnapshots } from '../explain/three-snapshots.js'
+import { startAllocationSampling } from '../explain/allocation-sites.js'
+import type { ResolvedOptions } from '../options.js'
+import type { Findings } from '../report/build-report.js'
+import { confirm, type SnapshotPoint } from '../verdict/confirm.js'
+import { callRepeatedly, type CallState } from './call-subject.js'
+
+export interface ConfirmStageInput {
+  state: CallState
+  opts: ResolvedOptions
+  findings: Findings
+  settle: () => Promise<void>
+  perCallMs: number
+  startedAt: number
+}
+
+/** Growth an interval should show at the screened rate, so noise of a few KB cannot decide. */
+const targetIntervalGrowth = 64 * 1024
+const minIntervalCalls = 50
+const maxIntervalCalls = 4000
+/** Wall time one interval of calls may take; slow subjects get fewer calls per interval. */
+const intervalTimeBudgetMs = 1500
+/** Intervals after the first two, each three times longer, before giving up as inconclusive. */
+const maxEscalations = 2
+
+interface Point extends SnapshotPoint {
+  file: string
+}
+
+/**
+ * Object-level confirmation of a heap-slope suspicion: three heap snapshots (A, then N calls, B,
+ * then N calls, C). Snapshot files are parsed only after C is written, so parsing does not pollute
+ * the heap being measured. Ambiguous results escalate with longer intervals.
+ */
+export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<void> {
+  const { state, opts, findings } = input
+  const dir = await mkdtemp(join(tmpdir(), 'leakproof-'))
+  try {
+    const points: Point[] = []
+    const snapshot = async (label: string): Promise<Point> => {
+      await input.settle()
+      const external = process.memoryUsage().external
+      const file = v8.writeHeapSnapshot(join(dir, `${points.length + 1}-${label}.heapsnapshot`))
+      await chmod(file, 0o600)
+      const point: Point = { calls: findings.measured, userBytes: 0, external, file }
+      points.push(point)
+      return point
+    }
+    const rate = Math.max(findings.screen!.heapSlope, findings.screen!.externalSlope, input.opts.threshold)
+    let calls = intervalCalls(rate, input)
+    await snapshot('baseline')
+    for (const label of ['target', 'final']) {
+      findings.measured += await callRepeatedly(state, calls)
+      await snapshot(label)
+    }
+    let escalations = 0
+    for (;;) {
+      const last = points.slice(-3) as [Point, Point, Point]
+      const analysis = await analyzeSnapshots({
+        files: [last[0].file, last[1].file, last[2].file],
+        callsBetween: [last[1].calls - last[0].calls, last[2].calls - last[1].calls],
+        showStrings: opts.showStrings,
+        ignoreTypes: opts.ignore.types,
+        explain: opts.explain,
+      })
+      last.forEach((p, i) => (p.userBytes = analysis.userBytes[i]!))
+      const result = confirm(last, analysis.growingTypes, opts.threshold)
+      const leak = result.heap === 'leak' || result.external === 'leak'
+      const unsure = !leak && (result.heap === 'unsure' || result.external === 'unsure')
+      const budgetLeft = opts.maxIterations - state.calls
+      const canEscalate = escalations < maxEscalations && budgetLeft >= minIntervalCalls
+      const outcome = leak ? 'leak' : unsure ? (canEscalate ? 'suspect' : 'inconclusive') : 'clean'
+      findings.decision.push({
+        stage: 'confirm',
+        iterations: last[2].calls - last[0].calls,
+        bytesPerIteration: result.heapRate,
+        externalBytesPerIteration: result.externalRate,
+        outcome,
+        note:
+          result.note +
+          (outcome === 'suspect' ? '; ambiguous, escalating with a longer interval' : '') +
+          (outcome === 'inconclusive' ? '; still ambiguous at the iteration budget: not reported as a leak' : ''),
+      })
+      findings.heapRate = result.heapRate
+      findings.externalRate = result.externalRate
+      if (outcome !== 'suspect') {
+        findings.heapLeak = result.heap === 'leak'
+        findings.externalLeak = result.external === 'leak'
+        if (leak) {
+          findings.retainedTypes = analysis.retainedTypes
+          findings.retainerPaths = analysis.retainerPaths
+          if (opts.explain) await sampleAllocationSites(input, calls)
+          if (opts.snapshotDir) findings.snapshots = await keepSnapshots(last, opts.snapshotDir)
+        }
+        return
+      }
+      escalations++
+      calls = Math.min(calls * 3, Math.max(minIntervalCalls, budgetLeft))
+      findings.measured += await callRepeatedly(state, calls)
+      await snapshot('final')
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+function intervalCalls(rate: number, input: ConfirmStageInput): number {
+  const byGrowth = Math.ceil(targetIntervalGrowth / rate)
+  const byTime = input.perCallMs > 0 ? Math.floor(intervalTimeBudgetMs / input.perCallMs) : maxIntervalCalls
+  const byBudget = Math.floor((input.opts.maxIterations - input.state.calls) / 2)
+  const calls = Math.min(maxIntervalCalls, byGrowth, Math.max(minIntervalCalls, byTime), byBudget)
+  return Math.max(Math.min(minIntervalCalls, byBudget), calls)
+}
+
+/** Live allocations sampled over one more interval: what the leaked objects' allocation sites are. */
+async function sampleAllocationSites(input: ConfirmStageInput, calls: number): Promise<void> {
+  const { state, findings, opts } = input
+  const n = Math.min(calls, Math.max(0, opts.maxIterations - state.calls))
+  if (n === 0) return
+  await input.settle()
+  const sampling = await startAllocationSampling()
+  findings.measured += await callRepeatedly(state, n)
+  await input.settle()
+  findings.allocationSites = await sampling.stop(n, opts.ignore.sites)
+}
+
+/** Copy the deciding snapshots (mode 0600), named for DevTools and memlab's find-leaks. */
+async function keepSnapshots(points: Point[], dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true })
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const names = ['baseline', 'target', 'final']
+  const kept: string[] = []
+  for (const [i, point] of points.entries()) {
+    const target = join(dir, `leakproof-${stamp}-${i + 1}-${names[i]}.heapsnapshot`)
+    await copyFile(point.file, target)
+    await chmod(target, 0o600)
+    kept.push(target)
+  }
+  return kept
+}

@@ -1,0 +1,31 @@
+import type { SampleSeries } from '../run/series.js'
+import { meanGrowth, theilSen } from './statistics.js'
+
+export interface ScreenResult {
+  /** Robust heap growth estimate, bytes per call. */
+  heapSlope: number
+  externalSlope: number
+  /** Heap grew enough to need object-level confirmation. */
+  heapSuspect: boolean
+  externalSuspect: boolean
+}
+
+/**
+ * The cheap first look. A heap series can grow for reasons that are not leaks (code, feedback,
+ * late garbage), and single samples jump, so this only decides whether the snapshot-based
+ * confirmation is needed. Flat means clean; growth means "look closer".
+ */
+export function screen(series: SampleSeries, threshold: number): ScreenResult {
+  const n = series.length
+  const x = series.iteration
+  const heapSlope = theilSen(x, series.heap, n)
+  const heapMean = meanGrowth(x, series.heap, n)
+  const externalSlope = theilSen(x, series.external, n)
+  const externalMean = meanGrowth(x, series.external, n)
+  return {
+    heapSlope,
+    externalSlope,
+    heapSuspect: heapSlope >= threshold || heapMean >= threshold,
+    externalSuspect: externalSlope >= threshold || externalMean >= threshold,
+  }
+}

@@ -1,0 +1,37 @@
+/** Median of a numeric array (sorts a copy). */
+export function median(values: ArrayLike<number>): number {
+  const sorted = Array.from(values).sort((a, b) => a - b)
+  const n = sorted.length
+  if (n === 0) return 0
+  const mid = n >> 1
+  return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/**
+ * Theil–Sen slope: the median of all pairwise slopes. Robust to a few outlying samples, which is
+ * what post-GC heap noise looks like (single jumps, not Gaussian scatter).
+ */
+export function theilSen(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length): number {
+  const slopes: number[] = []
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = x[j]! - x[i]!
+      if (dx !== 0) slopes.push((y[j]! - y[i]!) / dx)
+    }
+  }
+  return median(slopes)
+}
+
+/** Average growth per unit of x from first to last sample. */
+export function meanGrowth(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length): number {
+  if (n < 2) return 0
+  const dx = x[n - 1]! - x[0]!
+  return dx === 0 ? 0 : (y[n - 1]! - y[0]!) / dx
+}
+
+/** How many consecutive sample pairs grew by more than `minBytes`. */
+export function roundsThatGrew(y: ArrayLike<number>, n: number, minBytes: number): number {
+  let grew = 0
+  for (let i = 1; i < n; i++) if (y[i]! - y[i - 1]! > minBytes) grew++
+  return grew
+}
