@@ -1,4 +1,8 @@
-// Bundle entry for the benchmark and experiments: the heap modules compiled alone with esbuild,
-// so they run even when the rest of @leakproof/core does not build.
+// Bundle entry for the benchmark and experiments: the heap / explain modules compiled alone with
+// esbuild, so they run even when the rest of @leakproof/core does not build.
 export * from '../../packages/core/src/heap/parser.js'
 export * from '../../packages/core/src/heap/snapshot.js'
+export * from '../../packages/core/src/heap/summary.js'
+export * from '../../packages/core/src/heap/filters/index.js'
+export * from '../../packages/core/src/heap/paths.js'
+export * from '../../packages/core/src/explain/three-snapshots.js'

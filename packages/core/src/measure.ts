@@ -126,6 +126,10 @@ async function run(
     counter.stats.forced += 2
   }
 
+  const before = readHeap()
+  // Tracking starts before warm-up: turning it on costs a one-off heap step (its own code and
+  // hooks) that must not land in the measured rounds. Only growth between checkpoints counts.
+  resources?.begin()
   findings.warmup = await callRepeatedly(state, opts.warmup)
   findings.decision.push({
     stage: 'warmup',
@@ -139,49 +143,53 @@ async function run(
   const rounds = opts.samples - 1
   const perRound = Math.ceil(opts.iterations / rounds)
   const series = new SampleSeries(opts.samples)
+  findings.series = series
   // Dry rounds through the exact sampling path: the engine's own code and the subject's
   // round-sized rhythm warm up here, not in the first measured round.
-  for (let dry = 0; dry < dryRounds; dry++) {
+  for (let dry = 0; dry < dryRounds && !state.memoryExhausted; dry++) {
     findings.warmup += await callRepeatedly(state, perRound)
     await settleCounted()
     readHeap()
   }
-  resources?.begin()
-  series.add(0, readHeap())
-  resources?.checkpoint(0)
   let callMs = 0
-  for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
-    const t = performance.now()
-    findings.measured += await callRepeatedly(state, perRound)
-    callMs += performance.now() - t
-    await settleCounted()
-    series.add(findings.measured, readHeap())
-    if (r === rounds >> 1) resources?.checkpoint(findings.measured)
+  if (!state.memoryExhausted) {
+    series.add(0, readHeap())
+    resources?.checkpoint(0)
+    for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
+      const t = performance.now()
+      findings.measured += await callRepeatedly(state, perRound)
+      callMs += performance.now() - t
+      await settleCounted()
+      series.add(findings.measured, readHeap())
+      if (r === rounds >> 1) resources?.checkpoint(findings.measured)
+    }
+    resources?.checkpoint(findings.measured)
+    const found = resources ? await resources.finish() : { resources: [], listeners: [] }
+    findings.resources = found.resources
+    findings.listeners = found.listeners
   }
-  resources?.checkpoint(findings.measured)
-  findings.series = series
-  const screened = screen(series, opts.threshold)
-  findings.screen = screened
-  const resourceFindings = resources ? await resources.finish() : { resources: [], listeners: [] }
-  findings.resources = resourceFindings.resources
-  findings.listeners = resourceFindings.listeners
 
   if (state.memoryExhausted) {
+    await settleCounted()
+    const now = readHeap()
+    const calls = Math.max(1, state.calls)
+    findings.heapRate = (now.heap - before.heap) / calls
+    findings.externalRate = (now.external - before.external) / calls
+    findings.heapLeak = findings.heapRate >= opts.threshold
+    findings.externalLeak = findings.externalRate >= opts.threshold || !findings.heapLeak
     findings.decision.push({
       stage: 'abort',
-      iterations: findings.measured,
-      bytesPerIteration: screened.heapSlope,
-      externalBytesPerIteration: screened.externalSlope,
+      iterations: state.calls,
+      bytesPerIteration: findings.heapRate,
+      externalBytesPerIteration: findings.externalRate,
       outcome: 'leak',
-      note: `stopped early: memory grew past ${Math.round((state.rssLimit / 2 ** 20))} MB RSS, half of V8's heap limit`,
+      note: `stopped early after ${state.calls} calls: memory grew past ${Math.round(state.rssLimit / 2 ** 20)} MB RSS, half of V8's heap limit above the starting point`,
     })
-    findings.heapLeak = screened.heapSlope > 0
-    findings.externalLeak = screened.externalSlope > 0 || !findings.heapLeak
-    findings.heapRate = screened.heapSlope
-    findings.externalRate = screened.externalSlope
     return finishReport(findings, opts, gc, counter, started)
   }
 
+  const screened = screen(series, opts.threshold)
+  findings.screen = screened
   const suspect = screened.heapSuspect || screened.externalSuspect
   findings.decision.push({
     stage: 'screen',

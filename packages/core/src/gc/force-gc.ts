@@ -53,3 +53,8 @@ export function getGc(): ForcedGc {
   cached = wrap(fromContext as (o?: unknown) => void, 'runtime-flag')
   return cached
 }
+
+/** A full collection with the engine's GC (for modules that need just that). */
+export function fullGc(): void {
+  getGc().full()
+}

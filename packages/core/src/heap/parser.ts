@@ -738,19 +738,23 @@ function warmUp(): void {
  * Parse a `.heapsnapshot` file by streaming it. Never loads the whole text; rejects with a
  * HeapSnapshotParseError on malformed input.
  */
-export async function parseHeapSnapshot(path: string): Promise<HeapSnapshot> {
+export async function parseHeapSnapshot(path: string, options: { chunkSize?: number } = {}): Promise<HeapSnapshot> {
   warmUp()
   const parser = new Parser()
-  const stream = createReadStream(path, { highWaterMark: CHUNK })
+  const stream = createReadStream(path, { highWaterMark: Math.max(1, options.chunkSize ?? CHUNK) })
   for await (const chunk of stream as AsyncIterable<Buffer>) parser.feed(chunk)
   return parser.finish()
 }
 
-/** Parse snapshot text already in memory (tests, small inputs). Same tokenizer, in 1 MiB slices. */
-export function parseHeapSnapshotBuffer(data: Buffer | string): HeapSnapshot {
+/**
+ * Parse snapshot text already in memory (tests, small inputs) with the same tokenizer, fed in
+ * slices of `chunkSize` bytes (default 1 MiB).
+ */
+export function parseHeapSnapshotBuffer(data: Buffer | string, chunkSize = CHUNK): HeapSnapshot {
   const buf = typeof data === 'string' ? Buffer.from(data) : data
+  const step = Math.max(1, Math.floor(chunkSize))
   warmUp()
   const parser = new Parser()
-  for (let p = 0; p < buf.length; p += CHUNK) parser.feed(buf.subarray(p, Math.min(buf.length, p + CHUNK)))
+  for (let p = 0; p < buf.length; p += step) parser.feed(buf.subarray(p, Math.min(buf.length, p + step)))
   return parser.finish()
 }

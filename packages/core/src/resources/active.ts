@@ -8,7 +8,7 @@ export const FD_TYPE = 'fd'
 export const WORKER_TYPE = 'Worker'
 
 // async_hooks type -> name used by getActiveResourcesInfo (the C++ MemoryInfoName), measured on
-// Node 20/22. Types not listed keep their async_hooks name.
+// Node 20. Types not listed keep their async_hooks name.
 const resourceNames: Record<string, string> = {
   Timeout: 'Timeout',
   Immediate: 'Immediate',

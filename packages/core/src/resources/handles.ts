@@ -1,13 +1,18 @@
 // Handle, timer and file-descriptor leaks: counts that grow with the calls and stay after settling.
 //
-// Counts come from process.getActiveResourcesInfo() (ref'd handles, requests and timers: unref'd
-// timers and handles never show), /proc/self/fd (FileHandles and raw fds show only there) and,
-// for Workers, async_hooks. The verdict only uses counts, so whatever existed before begin() and
-// whatever was created and released again cancels out. async_hooks `init` is used while watching
-// to record a creation stack per resource, for the report; records are dropped when the resource
-// object is collected (FinalizationRegistry), so a clean run retains nothing per call. No destroy
-// hook: with one, Node tracks every promise's destruction (measured: 2.3x the cost of `init` alone
-// on promise-heavy code).
+// While watching, an async_hooks `init` hook records each resource created (type, creation stack,
+// WeakRef). Counts per type, read at each checkpoint:
+// - handles and timers (Timeout, TCPServerWrap, FSEventWrap, Worker, …): the recorded ones still
+//   open (`hasRef()` / `_destroyed`, the test getActiveResourcesInfo applies), capped by
+//   process.getActiveResourcesInfo(). What existed before begin() never counts, and unref()'d
+//   timers and handles never do either.
+// - requests (FSReqCallback, ConnectWrap, …) and `fd` (open file descriptors from
+//   /proc/self/fd that are not sockets, pipes or event-loop inodes: FileHandles and raw fds show
+//   only there): the raw count, judged by its growth.
+// A type leaks when its count grows in proportion to the calls (growth.ts) and is still there
+// after a short backoff. Records are dropped by a FinalizationRegistry once the resource object is
+// collected, so a clean run retains nothing per call. No destroy hook: with one, Node tracks every
+// promise's destruction (measured: 2.3x the cost of `init` alone on promise-heavy code).
 
 import { createHook, type AsyncHook } from 'node:async_hooks'
 import type { ListenerLeak, ResourceLeak } from '../report/types.js'
@@ -15,8 +20,8 @@ import { matchesAny, type IgnorePattern } from '../options.js'
 import { countAll, handleTypes, isTrackedAsyncType, resourceNameOf, WORKER_TYPE } from './active.js'
 import { judgeGrowth, roundRate, type GrowthPoint } from './growth.js'
 import { watchListeners } from './listeners.js'
-import { creatingInternalResource, delay, realNow } from './runtime.js'
-import { captureStack } from './stacks.js'
+import { creatingInternalResource, realDelay as delay, realNow } from '../gc/timers.js'
+import { captureFrames, formatFrames, framesKey, type Frames } from './stacks.js'
 
 export interface ResourceWatch {
   /** Start: record what exists now (ignored later), install async_hooks init tracking (only while watching). */
@@ -43,7 +48,7 @@ export interface WatchResourcesOptions {
  * released during them (a socket closed a few ticks later, an fs request completing, a server
  * closing asynchronously) is not a leak. Sum: 197 ms. A clean run waits for none of them.
  */
-export const SETTLE_BACKOFF_MS = [0, 0, 2, 5, 10, 20, 40, 60, 60] as const
+export const SETTLE_BACKOFF_MS: readonly number[] = [0, 0, 2, 5, 10, 20, 40, 60, 60]
 
 /** A resource created while watching, known through async_hooks `init`. */
 interface Creation {
@@ -51,7 +56,7 @@ interface Creation {
   /** getActiveResourcesInfo-style type name (`fd` for FILEHANDLE). */
   type: string
   asyncType: string
-  stack: string | undefined
+  frames: Frames | undefined
   /** Created at a site matching `ignoreSites`: never counted. */
   ignored: boolean
   ref: WeakRef<object>
@@ -64,8 +69,15 @@ interface Checkpoint {
   counts: Map<string, number>
 }
 
-/** TickObject stacks kept (most recent first out) to attribute handles created in a nextTick. */
+/** TickObject stacks kept (oldest dropped first) to attribute handles created in a nextTick. */
 const RECENT_TICKS = 64
+/**
+ * Stack captures per async type (and for TickObjects) per watch. A capture costs ~5 µs in plain
+ * Node and ~12 µs under Vitest; the budget bounds that cost for subjects that create many timers
+ * or ticks. Leaked resources are usually among the first created, so they still get a stack.
+ */
+export const STACK_BUDGET_PER_TYPE = 1000
+export const TICK_STACK_BUDGET = 2000
 
 /** Whether an async resource object still holds something open. */
 function isActive(creation: Creation, resource: object): boolean {
@@ -108,19 +120,23 @@ class ResourceWatchImpl implements ResourceWatch {
     })
     const registry = this.registry
     this.baseline = this.count()
-    const recentTicks = new Map<number, string | undefined>()
-    let lastFsPromiseStack: string | undefined
+    const recentTicks = new Map<number, Frames | undefined>()
+    let tickBudget = TICK_STACK_BUDGET
+    const budgets = new Map<string, number>()
+    let lastFsPromiseFrames: Frames | undefined
     // A handle created from a callback (listen() after its nextTick'd lookup, say) has no user
     // frame on its stack: take the stack of what triggered it.
-    const inherited = (triggerAsyncId: number): string | undefined =>
-      recentTicks.get(triggerAsyncId) ?? byAsyncId.get(triggerAsyncId)?.stack
+    const inherited = (triggerAsyncId: number): Frames | undefined =>
+      recentTicks.get(triggerAsyncId) ?? byAsyncId.get(triggerAsyncId)?.frames
     let busy = false
     const init = (asyncId: number, asyncType: string, triggerAsyncId: number, resource: object): void => {
       if (busy || creatingInternalResource()) return
       if (asyncType === 'TickObject') {
-        busy = true // stack formatting (a source-map hook, say) must not recurse into here
+        if (tickBudget <= 0) return
+        tickBudget--
+        busy = true // a prepareStackTrace that creates resources must not recurse into here
         try {
-          recentTicks.set(asyncId, captureStack(init) ?? inherited(triggerAsyncId))
+          recentTicks.set(asyncId, captureFrames(init) ?? inherited(triggerAsyncId))
           if (recentTicks.size > RECENT_TICKS) recentTicks.delete(recentTicks.keys().next().value!)
         } finally {
           busy = false
@@ -131,17 +147,23 @@ class ResourceWatchImpl implements ResourceWatch {
       if ((typeof resource !== 'object' && typeof resource !== 'function') || resource === null) return
       busy = true
       try {
-        let stack = captureStack(init) ?? inherited(triggerAsyncId)
-        // A FileHandle is born in the completion of its open request, with no trigger: the
-        // request is the latest fs promise request in practice.
-        if (stack === undefined && asyncType === 'FILEHANDLE') stack = lastFsPromiseStack
-        if (asyncType === 'FSREQPROMISE') lastFsPromiseStack = stack
+        const budget = budgets.get(asyncType) ?? STACK_BUDGET_PER_TYPE
+        let frames: Frames | undefined
+        if (budget > 0) {
+          budgets.set(asyncType, budget - 1)
+          frames = captureFrames(init)
+        }
+        frames ??= inherited(triggerAsyncId)
+        // A FileHandle is born in the completion of its open request, with no trigger: that
+        // request is, in practice, the latest fs promise request.
+        if (frames === undefined && asyncType === 'FILEHANDLE') frames = lastFsPromiseFrames
+        if (asyncType === 'FSREQPROMISE') lastFsPromiseFrames = frames
         const creation: Creation = {
           asyncId,
           type: resourceNameOf(asyncType),
           asyncType,
-          stack,
-          ignored: stack !== undefined && ignoreSites.length > 0 && matchesAny(stack, ignoreSites),
+          frames,
+          ignored: frames !== undefined && ignoreSites.length > 0 && matchesAny(framesKey(frames), ignoreSites),
           ref: new WeakRef(resource),
           checkpointsBefore: checkpoints.length,
         }
@@ -245,6 +267,13 @@ class ResourceWatchImpl implements ResourceWatch {
     for (const c of checkpoints) for (const type of c.counts.keys()) types.add(type)
 
     let live: Map<string, Creation[]> | undefined
+    const mappedTexts = new Map<string, string>()
+    const mapped = (frames: Frames): string => {
+      const key = framesKey(frames)
+      let text = mappedTexts.get(key)
+      if (text === undefined) mappedTexts.set(key, (text = formatFrames(frames)))
+      return text
+    }
     const out: { type: string; leak: ResourceLeak }[] = []
     for (const type of types) {
       if (matchesAny(type, this.opts.ignoreResources)) continue
@@ -264,16 +293,21 @@ class ResourceWatchImpl implements ResourceWatch {
       live ??= this.liveCreations()
       const created = live.get(type) ?? []
       let retained = endValue - baseline
-      // Counted by difference (fd, requests): take resources from ignored sites out of every
-      // point they were (probably) open at. Handle types never counted them.
-      const ignored = handleTypes.has(type) ? [] : created.filter((c) => c.ignored)
-      if (ignored.length > 0) {
+      // ignoreSites was matched against the unmapped stack at creation; match the source-mapped
+      // text now too, so `file.ts:12` patterns work under transpiling test runners.
+      const lateIgnored = this.opts.ignoreSites.length
+        ? created.filter((c) => !c.ignored && c.frames && matchesAny(mapped(c.frames), this.opts.ignoreSites))
+        : []
+      // Take resources from ignored sites out of every point they were (probably) open at.
+      // Handle types never counted the ones ignored at creation.
+      const excluded = handleTypes.has(type) ? lateIgnored : created.filter((c) => c.ignored).concat(lateIgnored)
+      if (excluded.length > 0) {
         for (let i = 0; i < points.length; i++) {
           const isEnd = i === points.length - 1
-          const openThen = isEnd ? ignored.length : ignored.filter((c) => c.checkpointsBefore <= i).length
+          const openThen = isEnd ? excluded.length : excluded.filter((c) => c.checkpointsBefore <= i).length
           points[i] = { calls: points[i]!.calls, value: points[i]!.value - openThen }
         }
-        retained -= ignored.length
+        retained -= excluded.length
         growth = judgeGrowth(points)
         if (!growth.leak) continue
       }
@@ -282,7 +316,7 @@ class ResourceWatchImpl implements ResourceWatch {
         countPerIteration: roundRate(growth.perCall),
         retainedCount: Math.max(retained, growth.net),
       }
-      const stack = commonestStack(created.filter((c) => !c.ignored))
+      const stack = commonestStack(created.filter((c) => !c.ignored && !lateIgnored.includes(c)))
       if (stack !== undefined) leak.stack = stack
       out.push({ type, leak })
     }
@@ -290,21 +324,22 @@ class ResourceWatchImpl implements ResourceWatch {
   }
 }
 
-/** The creation stack shared by most of these resources. */
+/** The creation stack shared by most of these resources, as report text. */
 function commonestStack(creations: readonly Creation[]): string | undefined {
   const tally = new Map<string, number>()
-  let best: string | undefined
+  let best: Frames | undefined
   let bestCount = 0
-  for (const { stack } of creations) {
-    if (stack === undefined) continue
-    const n = (tally.get(stack) ?? 0) + 1
-    tally.set(stack, n)
+  for (const { frames } of creations) {
+    if (frames === undefined) continue
+    const key = framesKey(frames)
+    const n = (tally.get(key) ?? 0) + 1
+    tally.set(key, n)
     if (n > bestCount) {
-      best = stack
+      best = frames
       bestCount = n
     }
   }
-  return best
+  return best && formatFrames(best)
 }
 
 /**

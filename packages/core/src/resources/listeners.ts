@@ -13,7 +13,8 @@ import { EventEmitter, getEventListeners } from 'node:events'
 import type { ListenerLeak } from '../report/types.js'
 import { matchesAny, type IgnorePattern } from '../options.js'
 import { judgeGrowth, roundRate, type GrowthPoint } from './growth.js'
-import { gc, nextMacrotask } from './runtime.js'
+import { nextMacrotask } from '../gc/timers.js'
+import { fullGc as gc } from '../gc/force-gc.js'
 
 type Kind = 'emitter' | 'target'
 type EventKey = string | symbol
@@ -50,7 +51,8 @@ const targetMethods = ['addEventListener'] as const
 interface Patch {
   owner: object
   key: string
-  original: Function
+  /** The property as it was, restored verbatim. */
+  descriptor: PropertyDescriptor
   wrapper: Function
 }
 
@@ -73,8 +75,9 @@ function noteAdd(kind: Kind, target: unknown, event: unknown): void {
 }
 
 function patch(owner: object, key: string, kind: Kind): void {
-  const original = (owner as Record<string, unknown>)[key]
-  if (typeof original !== 'function') return
+  const descriptor = Object.getOwnPropertyDescriptor(owner, key)
+  const original: unknown = descriptor?.value
+  if (!descriptor || typeof original !== 'function' || !descriptor.configurable) return
   const wrapper = function (this: unknown, event: unknown) {
     if (activeWatches.size > 0) noteAdd(kind, this, event)
     // eslint-disable-next-line prefer-rest-params
@@ -82,14 +85,8 @@ function patch(owner: object, key: string, kind: Kind): void {
   }
   Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true })
   Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true })
-  const descriptor = Object.getOwnPropertyDescriptor(owner, key)
-  Object.defineProperty(owner, key, {
-    value: wrapper,
-    writable: descriptor?.writable ?? true,
-    enumerable: descriptor?.enumerable ?? false,
-    configurable: true,
-  })
-  patches.push({ owner, key, original, wrapper })
+  Object.defineProperty(owner, key, { ...descriptor, value: wrapper })
+  patches.push({ owner, key, descriptor, wrapper })
 }
 
 function install(): void {
@@ -101,11 +98,10 @@ function install(): void {
 }
 
 function uninstall(): void {
-  for (const { owner, key, original, wrapper } of patches) {
-    const descriptor = Object.getOwnPropertyDescriptor(owner, key)
+  for (const { owner, key, descriptor, wrapper } of patches) {
     // Someone wrapped our wrapper since: leave theirs in place; ours is a pass-through when idle.
-    if (descriptor?.value !== wrapper) continue
-    Object.defineProperty(owner, key, { ...descriptor, value: original })
+    if (Object.getOwnPropertyDescriptor(owner, key)?.value !== wrapper) continue
+    Object.defineProperty(owner, key, descriptor)
   }
   patches = []
 }

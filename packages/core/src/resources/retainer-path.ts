@@ -43,7 +43,7 @@ export class LeakproofCollectionMarker {
 
 const MARKER_CLASS = 'LeakproofCollectionMarker'
 /** The JSON.parse loader below needs several times the heap in memory: stay well away from that. */
-const MAX_HEAP_FOR_SNAPSHOT = 256 * 2 ** 20
+const MAX_HEAP_FOR_SNAPSHOT = 128 * 2 ** 20
 
 export interface RetainerPathResult {
   text: string
@@ -138,7 +138,7 @@ export function findMarkedObject(g: SnapshotGraph, token: string): number | unde
   const nodeCount = g.nodeType.length
   const objectType = g.nodeTypes.indexOf('object')
   for (let i = 0; i < nodeCount; i++) {
-    if (g.nodeType[i] !== objectType || g.strings[g.nodeName[i]!] !== MARKER_CLASS) continue
+    if (g.nodeType[i] !== objectType || !g.strings[g.nodeName[i]!]?.startsWith(MARKER_CLASS)) continue
     const tokenNode = findEdge(g, i, 'property', 'token')
     if (tokenNode === undefined || g.strings[g.nodeName[tokenNode]!] !== token) continue
     const weakRef = findEdge(g, i, 'property', 'ref')
@@ -148,30 +148,57 @@ export function findMarkedObject(g: SnapshotGraph, token: string): number | unde
   return undefined
 }
 
-/** Edge indices from the root (node 0) to `target`, breadth-first over non-weak edges. */
+/**
+ * Edge indices from the root (node 0) to `target`: breadth-first over non-weak edges, first from
+ * the global object (the root's shortcut edges, like DevTools' user roots) and only if that fails
+ * from every root ((GC roots): stack, handles, …). Within a node, named edges (properties,
+ * variables, elements) are followed before internal and hidden ones, so at equal distance the path
+ * names the variable, not a context slot number.
+ */
 export function shortestPathTo(g: SnapshotGraph, target: number): number[] | undefined {
   const nodeCount = g.nodeType.length
   const viaEdge = new Int32Array(nodeCount).fill(-1)
   const from = new Int32Array(nodeCount).fill(-1)
   const seen = new Uint8Array(nodeCount)
   const weak = g.edgeTypes.indexOf('weak')
+  const shortcut = g.edgeTypes.indexOf('shortcut')
+  const secondary = new Uint8Array(g.edgeTypes.length)
+  for (const name of ['internal', 'hidden']) {
+    const i = g.edgeTypes.indexOf(name)
+    if (i >= 0) secondary[i] = 1
+  }
   const queue = new Uint32Array(nodeCount)
   let head = 0
   let tail = 0
-  queue[tail++] = 0
-  seen[0] = 1
-  while (head < tail) {
-    const node = queue[head++]!
-    if (node === target) break
-    for (let e = g.firstEdge[node]!; e < g.firstEdge[node + 1]!; e++) {
-      if (g.edgeType[e] === weak) continue
-      const to = g.edgeTo[e]!
-      if (seen[to]) continue
-      seen[to] = 1
-      viaEdge[to] = e
-      from[to] = node
-      queue[tail++] = to
+  const visit = (e: number, node: number): void => {
+    const to = g.edgeTo[e]!
+    if (seen[to]) return
+    seen[to] = 1
+    viaEdge[to] = e
+    from[to] = node
+    queue[tail++] = to
+  }
+  const drain = (): void => {
+    while (head < tail && !seen[target]) {
+      const node = queue[head++]!
+      const start = g.firstEdge[node]!
+      const end = g.firstEdge[node + 1]!
+      for (let e = start; e < end; e++) {
+        if (g.edgeType[e] !== weak && !secondary[g.edgeType[e]!]) visit(e, node)
+      }
+      for (let e = start; e < end; e++) {
+        if (secondary[g.edgeType[e]!]) visit(e, node)
+      }
     }
+  }
+  seen[0] = 1
+  const rootStart = g.firstEdge[0]!
+  const rootEnd = g.firstEdge[1]!
+  for (let e = rootStart; e < rootEnd; e++) if (g.edgeType[e] === shortcut) visit(e, 0)
+  drain()
+  if (!seen[target]) {
+    for (let e = rootStart; e < rootEnd; e++) if (g.edgeType[e] !== weak) visit(e, 0)
+    drain()
   }
   if (!seen[target]) return undefined
   const edges: number[] = []
@@ -181,18 +208,50 @@ export function shortestPathTo(g: SnapshotGraph, target: number): number[] | und
 
 function nodeLabel(g: SnapshotGraph, node: number): string {
   const type = g.nodeTypes[g.nodeType[node]!] ?? ''
-  const name = g.strings[g.nodeName[node]!] ?? ''
+  const name = (g.strings[g.nodeName[node]!] ?? '').replace(/^system \/ /, '')
   if (type === 'string' || type === 'concatenated string' || type === 'sliced string') return '(string)'
   if (type === 'closure') return name ? `${name}()` : '(anonymous function)'
   if (type === 'object') return name || 'Object'
   return name || `(${type})`
 }
 
-function edgeLabel(g: SnapshotGraph, e: number): string {
+/**
+ * A block-scope context (module code that a test runner wraps in a block, say) has its variables
+ * as unnamed hidden edges; the names are its ScopeInfo's hidden string edges, in slot order. The
+ * hidden edges skip slots holding small integers, so the k-th edge is the k-th name only when
+ * both lists have the same length; otherwise the slot stays unnamed rather than misnamed.
+ * (src/heap/paths.ts aligns the two in the general case.)
+ */
+function contextSlotName(g: SnapshotGraph, context: number, slot: number): string | undefined {
+  if (g.strings[g.nodeName[context]!] !== 'system / Context') return undefined
+  const scopeInfo = findEdge(g, context, 'internal', 'scope_info')
+  if (scopeInfo === undefined) return undefined
+  if (countEdges(g, context, 'hidden') !== countEdges(g, scopeInfo, 'hidden')) return undefined
+  const nameNode = findEdge(g, scopeInfo, 'hidden', String(slot))
+  if (nameNode === undefined) return undefined
+  const type = g.nodeTypes[g.nodeType[nameNode]!]
+  return type === 'string' ? g.strings[g.nodeName[nameNode]!] : undefined
+}
+
+function countEdges(g: SnapshotGraph, node: number, type: string): number {
+  const t = g.edgeTypes.indexOf(type)
+  let n = 0
+  for (let e = g.firstEdge[node]!; e < g.firstEdge[node + 1]!; e++) if (g.edgeType[e] === t) n++
+  return n
+}
+
+function edgeLabel(g: SnapshotGraph, e: number, holder: number): string {
   const type = g.edgeTypes[g.edgeType[e]!]
   const name = edgeName(g, e)
-  return type === 'element' || type === 'hidden' ? `[${name}]` : name
+  if (type === 'hidden') return contextSlotName(g, holder, Number(name)) ?? `[${name}]`
+  if (type === 'element') return `[${name}]`
+  if (name.includes(' pair in WeakMap')) return '(WeakMap entry)'
+  return name
 }
+
+/** Steps shown at the start and end of a long path; the middle is elided. */
+const HEAD_STEPS = 2
+const TAIL_STEPS = 5
 
 /**
  * `(global) → keep (Array) → [0] → Widget`: the first real (non-synthetic) holder in parentheses,
@@ -200,22 +259,37 @@ function edgeLabel(g: SnapshotGraph, e: number): string {
  */
 export function formatPath(g: SnapshotGraph, edges: readonly number[]): RetainerPathResult {
   const synthetic = g.nodeTypes.indexOf('synthetic')
+  let holder = 0
   const steps = edges.map((e) => {
     const to = g.edgeTo[e]!
-    return { edge: edgeLabel(g, e), edgeType: g.edgeTypes[g.edgeType[e]!] ?? '', name: nodeLabel(g, to), nodeType: g.nodeTypes[g.nodeType[to]!] ?? '', synthetic: g.nodeType[to] === synthetic }
+    const step = {
+      edge: edgeLabel(g, e, holder),
+      edgeType: g.edgeTypes[g.edgeType[e]!] ?? '',
+      name: nodeLabel(g, to),
+      nodeType: g.nodeTypes[g.nodeType[to]!] ?? '',
+      synthetic: g.nodeType[to] === synthetic,
+    }
+    holder = to
+    return step
   })
   // Skip the synthetic roots ((GC roots), (Handle scope), …) down to the first real holder.
   let start = 0
   while (start < steps.length - 1 && steps[start]!.synthetic) start++
   const parts: string[] = []
-  const holder = steps[start]!
-  if (steps.length === 1) {
-    parts.push(holder.name)
+  const first = steps[start]!
+  if (start === steps.length - 1) {
+    parts.push(first.name)
   } else {
-    parts.push(`(${holder.name})`)
+    parts.push(`(${first.name})`)
+    const rest: string[] = []
     for (let i = start + 1; i < steps.length; i++) {
       const step = steps[i]!
-      parts.push(i === steps.length - 1 ? `${step.edge} → ${step.name}` : `${step.edge} (${step.name})`)
+      rest.push(i === steps.length - 1 ? `${step.edge} → ${step.name}` : `${step.edge} (${step.name})`)
+    }
+    if (rest.length > HEAD_STEPS + TAIL_STEPS + 1) {
+      parts.push(...rest.slice(0, HEAD_STEPS), '…', ...rest.slice(-TAIL_STEPS))
+    } else {
+      parts.push(...rest)
     }
   }
   return {

@@ -1,7 +1,14 @@
-// Creation stacks for resources, captured cheaply and reduced to the frames a user cares about.
+// Creation stacks for resources: captured cheaply, reduced to the frames a user cares about.
+//
+// Capturing goes through our own Error.prepareStackTrace, which copies the few fields of the
+// user's frames into plain records: no formatting, no source-map lookup (Vitest's source-map
+// prepareStackTrace made a capture ~8x dearer), and nothing that holds a frame's receiver or
+// function alive. A record behaves like a V8 CallSite, so when a stack is reported it goes
+// through whatever prepareStackTrace is installed then (Vitest's / source-map-support's map it
+// back to the original source); without one it prints like V8 does.
 
-/** Frames captured per resource; internals come first, so this leaves room for ~6 user frames. */
-const CAPTURE_LIMIT = 14
+/** Frames captured per resource: internals come first, so this leaves room for the user's. */
+const CAPTURE_LIMIT = 12
 /** Frames kept after filtering. */
 const KEEP_FRAMES = 6
 
@@ -25,43 +32,186 @@ function findOwnDir(): string | undefined {
   return dir.length > 1 ? dir + '/' : undefined
 }
 
-const internalFrame = /\((?:node:|internal\/)|at (?:node:|internal\/)|\(native\)|<anonymous>\)?$/
 // Test-runner plumbing that calls the subject: not where a resource was created.
-const runnerFrame = /[\\/]node_modules[\\/](?:vitest|@vitest|tinypool|jest-circus|jest-runner|@jest)[\\/]/
+const runnerFile = /[\\/]node_modules[\\/](?:vitest|@vitest|vite|tinypool|jest-circus|jest-runner|@jest)[\\/]/
 
-/** True for frames of Node internals, leakproof itself and the test runner. */
-export function isNoiseFrame(line: string): boolean {
-  if (internalFrame.test(line) || runnerFrame.test(line)) return true
-  return ownDir !== undefined && line.includes(ownDir)
+/** True for a file of Node internals, leakproof itself or the test runner. */
+export function isNoiseFile(fileName: string | null | undefined): boolean {
+  if (!fileName) return true
+  if (fileName.startsWith('node:') || fileName.startsWith('internal/')) return true
+  if (runnerFile.test(fileName)) return true
+  if (ownDir === undefined) return false
+  const path = fileName.startsWith('file://') ? decodeURIComponent(fileName.slice('file://'.length)) : fileName
+  return path.startsWith(ownDir)
 }
 
-/** Keep the user's frames of a V8 stack string, as `at fn (file:line:col)` lines. */
-export function cleanStack(raw: string | undefined): string | undefined {
-  if (!raw) return undefined
-  const frames: string[] = []
-  for (const line of raw.split('\n')) {
-    const trimmed = line.trim()
-    if (!trimmed.startsWith('at ') || isNoiseFrame(trimmed)) continue
-    frames.push(trimmed)
+/** A frame copied out of a V8 CallSite: the same methods, plain data behind them. */
+export class StackFrame {
+  private readonly functionName: string | null
+  private readonly typeName: string | null
+  private readonly methodName: string | null
+  private readonly fileName: string | null
+  private readonly line: number | null
+  private readonly column: number | null
+  private readonly flags: number
+  private readonly evalOrigin: string | undefined
+  private readonly promiseIndex: number | null
+
+  constructor(site: NodeJS.CallSite) {
+    this.functionName = site.getFunctionName()
+    this.fileName = site.getFileName() ?? null
+    this.line = site.getLineNumber()
+    this.column = site.getColumnNumber()
+    const toplevel = site.isToplevel()
+    const ctor = site.isConstructor()
+    let typeName: string | null = null
+    let methodName: string | null = null
+    if (!toplevel && !ctor) {
+      try {
+        typeName = site.getTypeName()
+        methodName = site.getMethodName()
+      } catch {
+        // a receiver whose class name cannot be read
+      }
+    }
+    this.typeName = typeName
+    this.methodName = methodName
+    const s = site as NodeJS.CallSite & { isAsync?: () => boolean; isPromiseAll?: () => boolean; getPromiseIndex?: () => number | null }
+    this.flags =
+      (toplevel ? 1 : 0) |
+      (ctor ? 2 : 0) |
+      (site.isNative() ? 4 : 0) |
+      (site.isEval() ? 8 : 0) |
+      (s.isAsync?.() ? 16 : 0) |
+      (s.isPromiseAll?.() ? 32 : 0)
+    this.evalOrigin = site.isEval() ? site.getEvalOrigin() : undefined
+    this.promiseIndex = s.getPromiseIndex?.() ?? null
+  }
+
+  getThis(): undefined {
+    return undefined
+  }
+  getFunction(): undefined {
+    return undefined
+  }
+  getTypeName(): string | null {
+    return this.typeName
+  }
+  getFunctionName(): string | null {
+    return this.functionName
+  }
+  getMethodName(): string | null {
+    return this.methodName
+  }
+  getFileName(): string | null {
+    return this.fileName
+  }
+  getScriptNameOrSourceURL(): string | null {
+    return this.fileName
+  }
+  getLineNumber(): number | null {
+    return this.line
+  }
+  getColumnNumber(): number | null {
+    return this.column
+  }
+  getEvalOrigin(): string | undefined {
+    return this.evalOrigin
+  }
+  isToplevel(): boolean {
+    return (this.flags & 1) !== 0
+  }
+  isConstructor(): boolean {
+    return (this.flags & 2) !== 0
+  }
+  isNative(): boolean {
+    return (this.flags & 4) !== 0
+  }
+  isEval(): boolean {
+    return (this.flags & 8) !== 0
+  }
+  isAsync(): boolean {
+    return (this.flags & 16) !== 0
+  }
+  isPromiseAll(): boolean {
+    return (this.flags & 32) !== 0
+  }
+  getPromiseIndex(): number | null {
+    return this.promiseIndex
+  }
+
+  /** `fn (file:line:col)`, like V8 prints a frame. */
+  toString(): string {
+    let location = this.fileName ?? '<anonymous>'
+    if (this.line !== null) location += `:${this.line}` + (this.column !== null ? `:${this.column}` : '')
+    const prefix = this.isAsync() ? 'async ' : ''
+    let name: string
+    if (this.isConstructor()) name = `new ${this.functionName ?? '<anonymous>'}`
+    else if (this.isToplevel()) name = this.functionName ?? ''
+    else if (this.functionName) {
+      const type = this.typeName && !this.functionName.startsWith(this.typeName) ? `${this.typeName}.` : ''
+      name = type + this.functionName
+    } else name = `${this.typeName ?? '<anonymous>'}.${this.methodName ?? '<anonymous>'}`
+    return name ? `${prefix}${name} (${location})` : `${prefix}${location}`
+  }
+}
+
+/** A creation stack: the user's frames, innermost first (never empty). */
+export type Frames = readonly StackFrame[]
+
+function recordFrames(_error: unknown, sites: NodeJS.CallSite[]): StackFrame[] {
+  const frames: StackFrame[] = []
+  for (const site of sites) {
+    if (isNoiseFile(site.getFileName())) continue
+    frames.push(new StackFrame(site))
     if (frames.length === KEEP_FRAMES) break
   }
-  return frames.length > 0 ? frames.join('\n') : undefined
+  return frames
 }
 
-/**
- * The current stack, formatted right away: a structured stack kept for later would hold its
- * frames' receivers and functions alive (the resource itself, for a constructor frame).
- */
-export function captureStack(skip: Function): string | undefined {
-  const holder: { stack?: string } = {}
+/** The user's frames of the current stack (above `skip`), or undefined when there are none. */
+export function captureFrames(skip: Function): Frames | undefined {
+  const holder: { stack?: unknown } = {}
   const limit = Error.stackTraceLimit
+  const prepare = Error.prepareStackTrace
   try {
     Error.stackTraceLimit = CAPTURE_LIMIT
+    Error.prepareStackTrace = recordFrames
     Error.captureStackTrace(holder, skip)
-    return cleanStack(holder.stack)
+    const frames = holder.stack as StackFrame[] | undefined
+    return frames && frames.length > 0 ? frames : undefined
   } catch {
     return undefined
   } finally {
+    Error.prepareStackTrace = prepare
     Error.stackTraceLimit = limit
   }
+}
+
+/** Unmapped one-line-per-frame text: a grouping key and what ignoreSites is matched against. */
+export function framesKey(frames: Frames): string {
+  return frames.map((f) => f.toString()).join('\n')
+}
+
+/**
+ * The stack as report text, `at fn (file:line:col)` per line, mapped to original sources by the
+ * installed Error.prepareStackTrace when there is one.
+ */
+export function formatFrames(frames: Frames): string {
+  const prepare = Error.prepareStackTrace
+  if (typeof prepare === 'function' && prepare !== recordFrames) {
+    try {
+      const text = prepare({ name: 'Error', message: '' } as Error, frames as unknown as NodeJS.CallSite[])
+      if (typeof text === 'string') {
+        const lines = text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l.startsWith('at '))
+        if (lines.length > 0) return lines.join('\n')
+      }
+    } catch {
+      // fall back to V8's own format below
+    }
+  }
+  return frames.map((f) => `at ${f.toString()}`).join('\n')
 }

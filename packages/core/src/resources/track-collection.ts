@@ -3,7 +3,8 @@
 import { LeakproofUsageError } from '../errors.js'
 import { describe } from '../options.js'
 import { LeakproofCollectionMarker, retainerPathOf } from './retainer-path.js'
-import { gc, nextMacrotask, realNow } from './runtime.js'
+import { nextMacrotask, realNow } from '../gc/timers.js'
+import { fullGc as gc } from '../gc/force-gc.js'
 
 export interface CollectionCheckOptions {
   /** Give up after this many milliseconds of forced GCs. Default 2000. */

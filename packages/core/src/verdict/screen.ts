@@ -1,5 +1,5 @@
 import type { SampleSeries } from '../run/series.js'
-import { meanGrowth, theilSen } from './statistics.js'
+import { meanGrowth, medianIncrement, theilSen } from './statistics.js'
 
 export interface ScreenResult {
   /** Robust heap growth estimate, bytes per call. */
@@ -22,10 +22,15 @@ export function screen(series: SampleSeries, threshold: number): ScreenResult {
   const heapMean = meanGrowth(x, series.heap, n)
   const externalSlope = theilSen(x, series.external, n)
   const externalMean = meanGrowth(x, series.external, n)
+  // Three triggers, each blind to a different shape: Theil–Sen to a step mid-window, the mean to
+  // an early drop, the median round-to-round increment to a few large steps (but not to a smooth
+  // leak hidden behind a one-off drop, which the others miss).
+  const heapStep = medianIncrement(x, series.heap, n)
+  const externalStep = medianIncrement(x, series.external, n)
   return {
     heapSlope,
     externalSlope,
-    heapSuspect: heapSlope >= threshold || heapMean >= threshold,
-    externalSuspect: externalSlope >= threshold || externalMean >= threshold,
+    heapSuspect: heapSlope >= threshold || heapMean >= threshold || heapStep >= threshold,
+    externalSuspect: externalSlope >= threshold || externalMean >= threshold || externalStep >= threshold,
   }
 }

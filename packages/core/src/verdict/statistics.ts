@@ -35,3 +35,13 @@ export function roundsThatGrew(y: ArrayLike<number>, n: number, minBytes: number
   for (let i = 1; i < n; i++) if (y[i]! - y[i - 1]! > minBytes) grew++
   return grew
 }
+
+/** Median of the per-round growth rates (y[i] - y[i-1]) / (x[i] - x[i-1]). */
+export function medianIncrement(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length): number {
+  const rates: number[] = []
+  for (let i = 1; i < n; i++) {
+    const dx = x[i]! - x[i - 1]!
+    if (dx !== 0) rates.push((y[i]! - y[i - 1]!) / dx)
+  }
+  return median(rates)
+}

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks' // the real clock, even under fake timers
 import type { ListenerLeak, ResourceLeak } from '../../src/report/types.js'
 import { watchResources, type WatchResourcesOptions } from '../../src/resources/index.js'
 

@@ -1,0 +1,112 @@
+import type { LeakReport } from '@leakproof/core'
+import { formatRecordsTable } from '../core.js'
+import type { Report, TestLeakRecord } from '../validate.js'
+import { byVerdict, errorLine, fileLine, formatBytes, leakWhat, perCall, plural, sanitizeCell, siteText } from './common.js'
+
+export interface ConsoleOptions {
+  color?: boolean
+  /** Leaks shown in detail; the rest are counted. Default 50. */
+  maxDetails?: number
+}
+
+type Paint = (style: 'red' | 'yellow' | 'dim' | 'bold' | 'cyan', text: string) => string
+
+function painter(color: boolean): Paint {
+  const codes = { red: [31, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39] } as const
+  return (style, text) => (color ? `\u001b[${codes[style][0]}m${text}\u001b[${codes[style][1]}m` : text)
+}
+
+function grid(rows: string[][], numeric: Set<number>): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...r[c]!].length)))
+  return rows.map((r) =>
+    r
+      .map((cell, c) => {
+        const pad = ' '.repeat(widths[c]! - [...cell].length)
+        return numeric.has(c) ? pad + cell : c === r.length - 1 ? cell : cell + pad
+      })
+      .join('  ')
+      .trimEnd(),
+  )
+}
+
+/** The evidence for one leak, indented, as the console and the CLI's details show it. */
+export function leakDetails(report: LeakReport, paint: Paint = painter(false), indent = '  '): string[] {
+  const lines: string[] = []
+  const abort = report.decision.find((d) => d.stage === 'abort')
+  lines.push(`Leaks ${leakWhat(report)} over ${report.iterations} measured calls after ${report.warmupIterations} warm-up calls.`)
+  if (abort) lines.push(`Measurement ${sanitizeCell(abort.note)}.`)
+  if (report.retainedTypes.length) {
+    lines.push('', paint('bold', 'Retained types (new objects still alive, per call):'))
+    const rows = [['type', 'count/call', 'bytes/call', 'alive']]
+    for (const t of report.retainedTypes.slice(0, 8)) {
+      rows.push([sanitizeCell(t.name), perCall(t.countPerIteration), formatBytes(t.bytesPerIteration), String(t.retainedCount)])
+    }
+    lines.push(...grid(rows, new Set([1, 2, 3])).map((l) => '  ' + l))
+    if (report.retainedTypes.length > 8) lines.push(paint('dim', `  … and ${report.retainedTypes.length - 8} more types`))
+  }
+  if (report.retainerPaths.length) {
+    lines.push('', paint('bold', 'Retained by (shortest path from a GC root):'))
+    for (const p of report.retainerPaths.slice(0, 3)) {
+      lines.push(`  ${sanitizeCell(p.text)}${p.count > 1 ? paint('dim', `   (${p.count} objects)`) : ''}`)
+    }
+  }
+  if (report.allocationSites.length) {
+    lines.push('', paint('bold', 'Allocated at:'))
+    for (const s of report.allocationSites.slice(0, 3)) {
+      lines.push(`  ${paint('cyan', sanitizeCell(siteText(s)))}  ${formatBytes(s.bytesPerIteration)}/call`)
+      for (const frame of s.stack.slice(0, 3)) lines.push(paint('dim', `      ← ${sanitizeCell(frame)}`))
+    }
+  }
+  if (report.resources.length) {
+    lines.push('', paint('bold', 'Open handles created per call and never released:'))
+    for (const r of report.resources) {
+      lines.push(`  ${sanitizeCell(r.type)} +${perCall(r.countPerIteration)} per call (${r.retainedCount} open)`)
+      if (r.stack) {
+        for (const frame of r.stack.split('\n').map((s) => s.trim()).filter(Boolean).slice(0, 3)) {
+          lines.push(paint('dim', `      ${sanitizeCell(frame)}`))
+        }
+      }
+    }
+  }
+  if (report.listeners.length) {
+    lines.push('', paint('bold', 'Listeners added and never removed:'))
+    for (const l of report.listeners) {
+      lines.push(
+        `  ${sanitizeCell(`${l.target} '${l.event}'`)} +${perCall(l.countPerIteration)} per call (${l.retainedCount} attached)` +
+          (l.path ? ` at ${sanitizeCell(l.path)}` : ''),
+      )
+    }
+  }
+  if (report.kinds.includes('heap') && !report.retainedTypes.length && !abort) {
+    lines.push('', 'No single object type explains the growth; rerun with { snapshotDir } to inspect the heap snapshots.')
+  }
+  if (report.snapshots.length) lines.push('', `Heap snapshots: ${report.snapshots.map(sanitizeCell).join(', ')}`)
+  return lines.map((l) => (l ? indent + l : l))
+}
+
+function runLine(report: Report): string {
+  const r = report.run
+  const shards = r.shards?.length ? `, merged from ${plural(r.shards.length, 'report')}` : r.shard ? `, shard ${r.shard}` : ''
+  return sanitizeCell(`${r.framework} ${r.frameworkVersion}, node ${r.node}, ${r.platform}${shards}`)
+}
+
+/** Console report: the summary table, then the evidence for each leak and each error. */
+export function formatConsole(report: Report, opts: ConsoleOptions = {}): string {
+  const color = opts.color === true
+  const paint = painter(color)
+  const maxDetails = opts.maxDetails ?? 50
+  const out: string[] = [paint('bold', 'leakproof report') + paint('dim', ` (${runLine(report)})`), '']
+  out.push(formatRecordsTable(report.tests, { color }))
+
+  const leaks = report.tests.filter((t) => t.verdict === 'leak')
+  const errors = report.tests.filter((t) => t.verdict === 'error')
+  leaks.slice(0, maxDetails).forEach((t: TestLeakRecord) => {
+    out.push('', paint('red', `✗ ${fileLine(t)} > ${sanitizeCell(t.name)}`))
+    out.push(...(t.report ? leakDetails(t.report, paint) : ['  (the report has no details for this leak)']))
+  })
+  if (leaks.length > maxDetails) out.push('', paint('dim', `… and ${leaks.length - maxDetails} more leaks (see --format html)`))
+  for (const t of byVerdict(errors)) {
+    out.push('', paint('yellow', `! ${fileLine(t)} > ${sanitizeCell(t.name)}`), `  The leak check failed: ${errorLine(t)}`)
+  }
+  return out.join('\n') + '\n'
+}

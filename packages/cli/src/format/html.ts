@@ -1,0 +1,372 @@
+// One self-contained HTML page: inline CSS, JS and SVG, no external requests. Every piece of text
+// from the report goes through `esc`, and a Content-Security-Policy allows only this page's own
+// style and script (by hash), so markup smuggled into a test name can neither render nor run.
+import { createHash } from 'node:crypto'
+import type { LeakReport } from '@leakproof/core'
+import { interceptFor, niceAxis, niceByteAxis, theilSen } from '../stats.js'
+import { cliVersion, type Report, type TestLeakRecord } from '../validate.js'
+import { byVerdict, countVerdicts, countsLine, formatBytes, leakWhat, perCall, plural, siteText, topClue } from './common.js'
+
+/** Escape text for HTML element content and double- or single-quoted attribute values. */
+export function esc(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}
+
+const css = `
+:root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--panel:#f6f8fa;--line:#d1d9e0;--leak:#cf222e;--leak-bg:#ffebe9;--clean:#1a7f37;--clean-bg:#dafbe1;--error:#9a6700;--error-bg:#fff8c5;--skipped:#59636e;--skipped-bg:#eff2f5;--accent:#0969da}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--panel:#151b23;--line:#3d444d;--leak:#ff7b72;--leak-bg:#3c1618;--clean:#3fb950;--clean-bg:#12261e;--error:#d29922;--error-bg:#2e2a17;--skipped:#9198a1;--skipped-bg:#212830;--accent:#4493f8}}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:1100px;margin:0 auto;padding:24px}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:17px;margin:32px 0 8px}
+h3{font-size:14px;margin:16px 0 6px}
+.meta{color:var(--muted);margin:0 0 16px}
+code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
+pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px 10px;overflow-x:auto;margin:6px 0;white-space:pre-wrap;word-break:break-word}
+table{border-collapse:collapse;width:100%;margin:6px 0}
+th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.test{word-break:break-word}
+a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
+.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;line-height:20px;white-space:nowrap}
+.b-leak{color:var(--leak);background:var(--leak-bg)}.b-clean{color:var(--clean);background:var(--clean-bg)}
+.b-error{color:var(--error);background:var(--error-bg)}.b-skipped{color:var(--skipped);background:var(--skipped-bg)}
+.cards{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
+.card{border:1px solid var(--line);border-radius:8px;padding:8px 14px;min-width:110px;background:var(--panel)}
+.card b{display:block;font-size:22px}
+.card.leak b{color:var(--leak)}.card.clean b{color:var(--clean)}.card.error b{color:var(--error)}.card.skipped b{color:var(--skipped)}
+.toolbar{display:flex;gap:14px;align-items:center;flex-wrap:wrap;margin:16px 0 8px;padding:8px 12px;border:1px solid var(--line);border-radius:8px}
+.toolbar input[type=search]{flex:1;min-width:180px;padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+.toolbar label{white-space:nowrap}
+details.test{border:1px solid var(--line);border-left-width:4px;border-radius:8px;margin:10px 0;background:var(--bg)}
+details.test[data-verdict=leak]{border-left-color:var(--leak)}details.test[data-verdict=clean]{border-left-color:var(--clean)}
+details.test[data-verdict=error]{border-left-color:var(--error)}details.test[data-verdict=skipped]{border-left-color:var(--skipped)}
+details.test>summary{cursor:pointer;padding:10px 14px}
+details.test>summary .name{font-weight:600;word-break:break-word}
+details.test>summary .where{color:var(--muted);font-size:12px;display:block;margin-left:18px}
+.body{padding:0 14px 14px}
+.headline{margin:4px 0 8px}
+.plot{display:block;max-width:100%;height:auto;border:1px solid var(--line);border-radius:6px;background:var(--panel)}
+.plot .axis{stroke:var(--muted);stroke-width:1}.plot .grid{stroke:var(--line);stroke-width:1}
+.plot text{fill:var(--muted);font-size:11px;font-family:inherit}
+.plot .heap{fill:var(--accent)}.plot .ext{fill:#8250df}
+.plot .fit{stroke:var(--leak);stroke-width:2;fill:none}.plot .fit.ok{stroke:var(--clean)}
+.plot .ts{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:5 4;fill:none}
+.plot .extfit{stroke:#8250df;stroke-width:1.5;fill:none}
+.grid2{display:grid;grid-template-columns:minmax(0,1fr);gap:4px}
+.muted{color:var(--muted)}
+.hidden{display:none}
+footer{color:var(--muted);font-size:12px;margin:32px 0 0;border-top:1px solid var(--line);padding-top:8px}
+`.trim()
+
+const js = `
+(function(){
+  var boxes=[].slice.call(document.querySelectorAll('input[data-filter]'));
+  var search=document.getElementById('search');
+  var items=[].slice.call(document.querySelectorAll('[data-verdict][data-label]'));
+  function apply(){
+    var on={};boxes.forEach(function(b){on[b.getAttribute('data-filter')]=b.checked});
+    var q=(search.value||'').toLowerCase();
+    var shown=0;
+    items.forEach(function(el){
+      var ok=on[el.getAttribute('data-verdict')]&&el.getAttribute('data-label').toLowerCase().indexOf(q)!==-1;
+      el.classList.toggle('hidden',!ok);if(ok&&el.tagName==='DETAILS')shown++;
+    });
+    document.getElementById('shown').textContent=String(shown);
+  }
+  boxes.forEach(function(b){b.addEventListener('change',apply)});
+  search.addEventListener('input',apply);
+  document.getElementById('expand').addEventListener('click',function(){document.querySelectorAll('details.test:not(.hidden)').forEach(function(d){d.open=true})});
+  document.getElementById('collapse').addEventListener('click',function(){document.querySelectorAll('details.test').forEach(function(d){d.open=false})});
+  apply();
+})();
+`.trim()
+
+const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`
+
+/** Signed byte count for an axis label: `+12 KB`, `0 B`, `−4 KB`. */
+function axisBytes(n: number): string {
+  if (Math.abs(n) < 1e-9) return '0 B'
+  const abs = Math.abs(n)
+  const text = abs < 1024 ? `${Math.round(abs * 10) / 10} B` : abs < 1024 ** 2 ? `${Math.round((abs / 1024) * 10) / 10} KB` : `${Math.round((abs / 1024 ** 2) * 10) / 10} MB`
+  return (n > 0 ? '+' : '−') + text
+}
+
+function axisCalls(n: number): string {
+  return n >= 10_000 ? `${Math.round(n / 1000)}k` : String(Math.round(n))
+}
+
+const r1 = (n: number) => Math.round(n * 10) / 10
+
+/**
+ * Heap growth plot: heapUsed after each settled GC minus the first sample, against calls made;
+ * the solid line has the slope leakproof reported (bytesPerIteration), the dashed one is a
+ * Theil–Sen fit of the plotted samples. External memory is added when it is part of the verdict.
+ */
+export function heapPlot(report: LeakReport, label: string): string {
+  const s = report.samples
+  const n = Math.min(s.iteration.length, s.heapUsed.length)
+  const W = 640
+  const H = 260
+  const m = { l: 64, r: 16, t: 54, b: 36 }
+  if (n < 2) {
+    return `<p class="muted">No heap samples in the report for ${esc(label)}.</p>`
+  }
+  const xs = s.iteration.slice(0, n)
+  // Relative to the lowest sample: the first one is often higher (garbage from the warm-up that a
+  // later GC found), and absolute heap sizes would hide growth of a few KB in a heap of many MB.
+  const base = Math.min(...s.heapUsed.slice(0, n))
+  const ys = s.heapUsed.slice(0, n).map((v) => v - base)
+  const showExt =
+    (report.kinds.includes('external') || Math.abs(report.externalBytesPerIteration) >= 1) && s.external.length >= n
+  const extBase = showExt ? Math.min(...s.external.slice(0, n)) : 0
+  const es = showExt ? s.external.slice(0, n).map((v) => v - extBase) : []
+
+  const fitSlope = report.bytesPerIteration
+  const fitIntercept = interceptFor(xs, ys, fitSlope)
+  const ts = theilSen(xs, ys)
+  const x0 = Math.min(...xs)
+  const x1 = Math.max(...xs)
+  const lineY = (slope: number, b: number) => [b + slope * x0, b + slope * x1]
+  const fitYs = lineY(fitSlope, fitIntercept)
+  const tsYs = ts ? lineY(ts.slope, ts.intercept) : []
+  const extFit = showExt ? interceptFor(xs, es, report.externalBytesPerIteration) : 0
+  const extYs = showExt ? lineY(report.externalBytesPerIteration, extFit) : []
+  const ax = niceAxis(x0, x1, 6)
+  const ay = niceByteAxis(Math.min(0, ...ys, ...es, ...fitYs, ...tsYs, ...extYs), Math.max(...ys, ...es, ...fitYs, ...tsYs, ...extYs))
+  const X = (v: number) => m.l + ((v - ax.min) / (ax.max - ax.min || 1)) * (W - m.l - m.r)
+  const Y = (v: number) => H - m.b - ((v - ay.min) / (ay.max - ay.min || 1)) * (H - m.t - m.b)
+  const f = (v: number) => r1(v).toString()
+
+  const parts: string[] = []
+  for (let k = 0, v = ay.min; v <= ay.max + ay.step / 2; k++, v = ay.min + k * ay.step) {
+    parts.push(`<line class="grid" x1="${m.l}" x2="${W - m.r}" y1="${f(Y(v))}" y2="${f(Y(v))}"/>`)
+    parts.push(`<text x="${m.l - 6}" y="${f(Y(v) + 4)}" text-anchor="end">${esc(axisBytes(v))}</text>`)
+  }
+  for (let k = 0, v = ax.min; v <= ax.max + ax.step / 2; k++, v = ax.min + k * ax.step) {
+    parts.push(`<line class="axis" x1="${f(X(v))}" x2="${f(X(v))}" y1="${H - m.b}" y2="${H - m.b + 4}"/>`)
+    parts.push(`<text x="${f(X(v))}" y="${H - m.b + 16}" text-anchor="middle">${esc(axisCalls(v))}</text>`)
+  }
+  parts.push(`<line class="axis" x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}"/>`)
+  parts.push(`<line class="axis" x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}"/>`)
+  parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 4}" text-anchor="middle">calls after warm-up</text>`)
+  parts.push(`<text x="8" y="15">heapUsed after full GC, above the lowest sample</text>`)
+  if (ts) {
+    parts.push(`<line class="ts" x1="${f(X(x0))}" y1="${f(Y(tsYs[0]!))}" x2="${f(X(x1))}" y2="${f(Y(tsYs[1]!))}"><title>Theil–Sen fit of the samples: ${esc(formatBytes(ts.slope))}/call</title></line>`)
+  }
+  parts.push(
+    `<line class="fit${report.leaked ? '' : ' ok'}" x1="${f(X(x0))}" y1="${f(Y(fitYs[0]!))}" x2="${f(X(x1))}" y2="${f(Y(fitYs[1]!))}"><title>leakproof estimate: ${esc(formatBytes(fitSlope))}/call</title></line>`,
+  )
+  if (showExt) {
+    parts.push(`<line class="extfit" x1="${f(X(x0))}" y1="${f(Y(extYs[0]!))}" x2="${f(X(x1))}" y2="${f(Y(extYs[1]!))}"/>`)
+    es.forEach((v, i) =>
+      parts.push(`<rect class="ext" x="${f(X(xs[i]!) - 3)}" y="${f(Y(v) - 3)}" width="6" height="6"><title>after ${xs[i]} calls: external ${esc(axisBytes(v))}</title></rect>`),
+    )
+  }
+  ys.forEach((v, i) =>
+    parts.push(`<circle class="heap" cx="${f(X(xs[i]!))}" cy="${f(Y(v))}" r="3.5"><title>after ${xs[i]} calls: heap ${esc(axisBytes(v))}</title></circle>`),
+  )
+  // Legend: one row above the plot area.
+  const legend: string[] = [
+    `<circle class="heap" cx="5" cy="0" r="3.5"/><text x="14" y="4">heap samples</text>`,
+    `<line class="fit${report.leaked ? '' : ' ok'}" x1="0" x2="18" y1="0" y2="0"/><text x="24" y="4">leakproof: ${esc(formatBytes(fitSlope))}/call</text>`,
+  ]
+  if (ts) legend.push(`<line class="ts" x1="0" x2="18" y1="0" y2="0"/><text x="24" y="4">Theil–Sen: ${esc(formatBytes(ts.slope))}/call</text>`)
+  if (showExt) legend.push(`<rect class="ext" x="2" y="-3" width="6" height="6"/><text x="14" y="4">external: ${esc(formatBytes(report.externalBytesPerIteration))}/call</text>`)
+  const legendX = [8, 110, 260, 410]
+  legend.forEach((l, i) => parts.push(`<g transform="translate(${legendX[i]},32)">${l}</g>`))
+
+  const aria = `Heap growth of ${label}: ${formatBytes(fitSlope)} per call over ${x1} calls`
+  return (
+    `<svg class="plot" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(aria)}">` +
+    `<title>${esc(aria)}</title>${parts.join('')}</svg>`
+  )
+}
+
+function table(head: [string, boolean][], rows: string[][]): string {
+  return (
+    `<table><thead><tr>${head.map(([h, num]) => `<th${num ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
+    rows.map((r) => `<tr>${r.map((c, i) => `<td${head[i]![1] ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('') +
+    `</tbody></table>`
+  )
+}
+
+function evidence(report: LeakReport): string {
+  const out: string[] = []
+  if (report.retainedTypes.length) {
+    out.push('<h3>Retained types <span class="muted">(new objects still alive, per call)</span></h3>')
+    out.push(
+      table(
+        [['type', false], ['node type', false], ['count/call', true], ['bytes/call', true], ['alive', true], ['alive bytes', true]],
+        report.retainedTypes.map((t) => [
+          `<code>${esc(t.name)}</code>`,
+          esc(t.nodeType),
+          esc(perCall(t.countPerIteration)),
+          esc(formatBytes(t.bytesPerIteration)),
+          esc(t.retainedCount),
+          esc(formatBytes(t.retainedBytes)),
+        ]),
+      ),
+    )
+  }
+  if (report.retainerPaths.length) {
+    out.push('<h3>Retained by <span class="muted">(shortest paths from a GC root)</span></h3>')
+    for (const p of report.retainerPaths) {
+      out.push(`<pre>${esc(p.text)}${p.count > 1 ? `<span class="muted">   (${esc(p.count)} objects)</span>` : ''}</pre>`)
+    }
+  }
+  if (report.allocationSites.length) {
+    out.push('<h3>Allocated at</h3>')
+    for (const s of report.allocationSites) {
+      const stack = s.stack.map((f) => `\n    ← ${esc(f)}`).join('')
+      out.push(`<pre>${esc(siteText(s))}  <b>${esc(formatBytes(s.bytesPerIteration))}/call</b>${stack}</pre>`)
+    }
+  }
+  if (report.resources.length) {
+    out.push('<h3>Open handles <span class="muted">(created per call, never released)</span></h3>')
+    out.push(
+      table(
+        [['type', false], ['per call', true], ['open', true], ['created at', false]],
+        report.resources.map((r) => [`<code>${esc(r.type)}</code>`, esc(perCall(r.countPerIteration)), esc(r.retainedCount), r.stack ? `<pre>${esc(r.stack)}</pre>` : '–']),
+      ),
+    )
+  }
+  if (report.listeners.length) {
+    out.push('<h3>Listeners <span class="muted">(added per call, never removed)</span></h3>')
+    out.push(
+      table(
+        [['target', false], ['event', false], ['per call', true], ['attached', true], ['reachable from', false]],
+        report.listeners.map((l) => [`<code>${esc(l.target)}</code>`, `<code>${esc(l.event)}</code>`, esc(perCall(l.countPerIteration)), esc(l.retainedCount), l.path ? esc(l.path) : '–']),
+      ),
+    )
+  }
+  if (report.decision.length) {
+    out.push('<h3>How the verdict was reached</h3>')
+    out.push(
+      table(
+        [['stage', false], ['calls', true], ['heap/call', true], ['external/call', true], ['outcome', false], ['note', false]],
+        report.decision.map((d) => [
+          esc(d.stage),
+          esc(d.iterations),
+          esc(formatBytes(d.bytesPerIteration)),
+          d.externalBytesPerIteration === undefined ? '–' : esc(formatBytes(d.externalBytesPerIteration)),
+          esc(d.outcome),
+          esc(d.note),
+        ]),
+      ),
+    )
+  }
+  const gc = report.gc
+  out.push(
+    `<p class="muted">${esc(`${report.iterations} measured calls after ${report.warmupIterations} warm-up calls in ${report.durationMs} ms; ` +
+      `GC: ${gc.forced} forced, ${gc.major} major, ${gc.minor} minor, ${r1(gc.gcTimeMs)} ms; node ${report.runtime.node}, V8 ${report.runtime.v8}`)}</p>`,
+  )
+  if (report.snapshots.length) out.push(`<p>Heap snapshots: ${report.snapshots.map((p) => `<code>${esc(p)}</code>`).join(', ')}</p>`)
+  return out.join('\n')
+}
+
+function headline(t: TestLeakRecord): string {
+  const r = t.report
+  if (t.verdict === 'error') return `<p class="headline">The leak check failed:</p><pre>${esc(t.error ?? 'no error message in the report')}</pre>`
+  if (t.verdict === 'skipped') return '<p class="headline muted">Not measured (skipped).</p>'
+  if (!r) return `<p class="headline muted">The report has no measurement for this ${esc(t.verdict)} verdict.</p>`
+  if (t.verdict === 'leak') return `<p class="headline">Leaks <b>${esc(leakWhat(r))}</b>.</p>`
+  return `<p class="headline">No leak: ${esc(formatBytes(r.bytesPerIteration))}/call heap, ${esc(formatBytes(r.externalBytesPerIteration))}/call external.</p>`
+}
+
+function testSection(t: TestLeakRecord, id: string): string {
+  const label = `${t.file} > ${t.name}`
+  const where = `${t.file}${t.line ? `:${t.line}` : ''} · ${t.source}`
+  const open = t.verdict === 'leak' || t.verdict === 'error' ? ' open' : ''
+  const body: string[] = [headline(t)]
+  if (t.report) {
+    body.push(heapPlot(t.report, label))
+    if (t.verdict === 'leak') body.push(evidence(t.report))
+    else body.push(`<p class="muted">${esc(`${t.report.iterations} measured calls after ${t.report.warmupIterations} warm-up calls in ${t.report.durationMs} ms.`)}</p>`)
+  }
+  return (
+    `<details class="test" id="${id}" data-verdict="${esc(t.verdict)}" data-label="${esc(label)}"${open}>` +
+    `<summary><span class="badge b-${esc(t.verdict)}">${esc(t.verdict)}</span> <span class="name">${esc(t.name)}</span>` +
+    `<span class="where mono">${esc(where)}</span></summary><div class="body">${body.join('\n')}</div></details>`
+  )
+}
+
+export interface HtmlOptions {
+  /** Page title. Default `leakproof report`. */
+  title?: string
+}
+
+/** The whole page. Deterministic: the same report gives byte-identical HTML. */
+export function formatHtml(report: Report, opts: HtmlOptions = {}): string {
+  const title = opts.title ?? 'leakproof report'
+  const counts = countVerdicts(report.tests)
+  const tests = byVerdict(report.tests)
+  const ids = new Map(tests.map((t, i) => [t, `t${i + 1}`]))
+  const run = report.run
+  const runText =
+    `${run.framework} ${run.frameworkVersion} · node ${run.node} · ${run.platform}` +
+    (run.shards?.length ? ` · merged from ${plural(run.shards.length, 'report')}` : run.shard ? ` · shard ${run.shard}` : '') +
+    ` · created ${report.createdAt}`
+  const status = counts.leak ? `${plural(counts.leak, 'memory leak')}` : 'no memory leaks'
+
+  const cards = (['leak', 'error', 'clean', 'skipped'] as const)
+    .map((v) => `<div class="card ${v}"><b>${counts[v]}</b>${v === 'leak' ? 'leaks' : v === 'error' ? 'errors' : v}</div>`)
+    .join('')
+  const filters = (['leak', 'error', 'clean', 'skipped'] as const)
+    .map((v) => `<label><input type="checkbox" data-filter="${v}" checked> ${v} (${counts[v]})</label>`)
+    .join('')
+
+  const summaryRows = tests.map((t) => {
+    const clue = t.verdict === 'error' ? (t.error ?? '').split('\n')[0]! : (topClue(t.report) ?? '–')
+    return (
+      `<tr data-verdict="${esc(t.verdict)}" data-label="${esc(`${t.file} > ${t.name}`)}">` +
+      `<td class="test"><a href="#${ids.get(t)}"><span class="mono">${esc(t.file)}</span> › ${esc(t.name)}</a></td>` +
+      `<td><span class="badge b-${esc(t.verdict)}">${esc(t.verdict)}</span></td>` +
+      `<td class="num">${t.report ? esc(formatBytes(t.report.bytesPerIteration)) : '–'}</td>` +
+      `<td class="num">${t.report ? esc(formatBytes(t.report.externalBytesPerIteration)) : '–'}</td>` +
+      `<td><code>${esc(clue)}</code></td></tr>`
+    )
+  })
+
+  const shardList = run.shards?.length
+    ? `<p class="muted">Inputs: ${run.shards.map((s) => `<code>${esc(s.source)}</code>${s.shard ? ` (shard ${esc(s.shard)})` : ''}: ${esc(plural(s.tests, 'record'))}`).join(' · ')}</p>`
+    : ''
+
+  const body =
+    tests.length === 0
+      ? '<p>No leak checks were recorded.</p>'
+      : `<div class="toolbar"><input type="search" id="search" placeholder="Filter tests by file or name" aria-label="Filter tests">${filters}` +
+        `<span class="muted"><span id="shown">${tests.length}</span> shown</span>` +
+        `<button type="button" id="expand">Expand all</button><button type="button" id="collapse">Collapse all</button></div>` +
+        `<table class="summary"><thead><tr><th>test</th><th>verdict</th><th class="num">heap/call</th><th class="num">external/call</th><th>top retained type</th></tr></thead>` +
+        `<tbody>${summaryRows.join('\n')}</tbody></table>` +
+        `<h2>Tests</h2>\n${tests.map((t) => testSection(t, ids.get(t)!)).join('\n')}`
+
+  const csp = `default-src 'none'; style-src ${sha256(css)}; script-src ${sha256(js)}; img-src data:; base-uri 'none'; form-action 'none'`
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="@leakproof/cli ${esc(cliVersion)}">
+<title>${esc(`${title}: ${status}`)}</title>
+<style>${css}</style>
+</head>
+<body>
+<main>
+<h1>${esc(title)}: ${esc(status)}</h1>
+<p class="meta">${esc(runText)}</p>
+<div class="cards">${cards}</div>
+<p>${esc(countsLine(counts))}.</p>
+${shardList}
+${body}
+<footer>Generated by @leakproof/cli ${esc(cliVersion)}. Heap plots show heapUsed after a full, settled GC, relative to the first sample; the solid line has the slope leakproof estimated, the dashed line is a Theil–Sen fit of the plotted samples.</footer>
+</main>
+${tests.length ? `<script>${js}</script>` : ''}
+</body>
+</html>
+`
+}

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { LeakAbortError, LeakTimeoutError, LeakproofUsageError, SubjectError, measureLeak } from '../../src/index.js'
+
+const fast = { warmup: 20, iterations: 40, samples: 5 }
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('errors from the subject are reported as errors, never as verdicts', () => {
+  test('a subject that throws', async () => {
+    let calls = 0
+    const error = await measureLeak(() => {
+      if (++calls === 7) throw new RangeError('index out of range')
+    }, fast).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SubjectError)
+    expect((error as SubjectError).iteration).toBe(7)
+    expect((error as SubjectError).cause).toBeInstanceOf(RangeError)
+    expect((error as Error).message).toBe('the subject threw on call 7: RangeError: index out of range')
+  })
+
+  test('a subject that rejects', async () => {
+    const error = await measureLeak(async () => {
+      await null
+      throw new Error('database unavailable')
+    }, fast).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SubjectError)
+    expect((error as Error).message).toContain('database unavailable')
+    expect((error as SubjectError).iteration).toBe(1)
+  })
+
+  test('a subject that throws a non-Error value', async () => {
+    const error = await measureLeak(() => {
+      throw 'plain string'
+    }, fast).catch((e: unknown) => e)
+    expect((error as Error).message).toBe('the subject threw on call 1: plain string')
+  })
+})
+
+describe('a subject that never settles', () => {
+  test('times out with an error that says what to change', async () => {
+    const started = performance.now()
+    const error = await measureLeak(() => new Promise(() => {}), { ...fast, timeout: 300 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LeakTimeoutError)
+    expect((error as Error).message).toMatch(/did not finish within 300 ms \(1 calls made.*Raise the "timeout" option/)
+    expect(performance.now() - started).toBeLessThan(3000)
+  })
+
+  test('a later measurement is not refused after a timeout', async () => {
+    await measureLeak(() => new Promise(() => {}), { ...fast, timeout: 100 }).catch(() => {})
+    const report = await measureLeak(() => 1, fast)
+    expect(report.leaked).toBe(false)
+  })
+
+  test('under fake timers, the timeout still fires and names the fake timers', async () => {
+    vi.useFakeTimers()
+    const error = await measureLeak(() => new Promise((resolve) => setTimeout(resolve, 10)), { ...fast, timeout: 300 }).catch(
+      (e: unknown) => e,
+    )
+    vi.useRealTimers()
+    expect(error).toBeInstanceOf(LeakTimeoutError)
+    expect((error as Error).message).toContain('Fake timers are installed')
+    expect((error as Error).message).toContain('vi.useRealTimers()')
+  })
+})
+
+describe('abort', () => {
+  test('an already aborted signal rejects at once', async () => {
+    let calls = 0
+    await expect(measureLeak(() => calls++, { ...fast, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(LeakAbortError)
+    expect(calls).toBe(0)
+  })
+
+  test('aborting mid-measurement stops calling the subject', async () => {
+    const controller = new AbortController()
+    let calls = 0
+    const pending = measureLeak(
+      async () => {
+        calls++
+        if (calls === 30) controller.abort()
+        await null
+      },
+      { ...fast, signal: controller.signal },
+    )
+    await expect(pending).rejects.toBeInstanceOf(LeakAbortError)
+    const after = calls
+    await new Promise((r) => setTimeout(r, 50))
+    expect(calls).toBeLessThanOrEqual(after + 1)
+  })
+})
+
+describe('concurrency', () => {
+  test('a second measurement while one runs is refused with a clear message', async () => {
+    const first = measureLeak(async () => { await null }, fast)
+    await expect(measureLeak(() => 1, fast)).rejects.toThrowError(LeakproofUsageError)
+    await expect(measureLeak(() => 1, fast)).rejects.toThrowError(/already running.*test\.concurrent/)
+    await expect(first).resolves.toMatchObject({ leaked: false })
+  })
+})
+
+describe('fake timers do not hang or fool the engine', () => {
+  test('sync subjects measure normally while fake timers are installed', async () => {
+    vi.useFakeTimers()
+    try {
+      const keep: object[] = []
+      const leaky = await measureLeak(() => { keep.push({}) })
+      const clean = await measureLeak(() => ({ a: 1 }))
+      expect(leaky.leaked).toBe(true)
+      expect(clean.leaked).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe('a subject that would exhaust memory', () => {
+  test('stops early with a leak verdict instead of crashing the process', async () => {
+    const keep: Buffer[] = []
+    const started = performance.now()
+    const report = await measureLeak(() => { keep.push(Buffer.alloc(64 * 1024 * 1024, 1)) })
+    keep.length = 0
+    expect(report.leaked).toBe(true)
+    expect(report.kinds).toContain('external')
+    expect(report.decision.some((d) => d.stage === 'abort')).toBe(true)
+    expect(report.summary).toContain('stopped early')
+    expect(report.iterations + report.warmupIterations).toBeLessThan(200)
+    expect(performance.now() - started).toBeLessThan(30_000)
+  })
+})

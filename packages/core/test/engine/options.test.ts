@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest'
+import { LeakproofUsageError, measureLeak, resolveOptions } from '../../src/index.js'
+
+describe('options', () => {
+  test('defaults are filled in', () => {
+    const o = resolveOptions()
+    expect(o).toMatchObject({ warmup: 200, iterations: 400, samples: 11, threshold: 4, explain: true, resources: true, showStrings: false })
+    expect(o.ignore).toEqual({ types: [], sites: [], resources: [], listeners: [] })
+  })
+
+  test.each([
+    [{ iterations: 'many' }, /"iterations" must be a whole number, got the string "many"/],
+    [{ iterations: 2.5 }, /"iterations" must be a whole number/],
+    [{ iterations: 5 }, /"iterations" must be between 10 and/],
+    [{ samples: 2 }, /"samples" must be between 4 and/],
+    [{ warmup: -1 }, /"warmup" must be between 0 and/],
+    [{ timeout: 0 }, /"timeout" must be between 1 and/],
+    [{ threshold: 0 }, /"threshold" must be a positive number/],
+    [{ threshold: NaN }, /"threshold" must be a positive number of bytes per iteration, got NaN/],
+    [{ explain: 'yes' }, /"explain" must be true or false/],
+    [{ signal: {} }, /"signal" must be an AbortSignal/],
+    [{ snapshotDir: '' }, /"snapshotDir" must be a directory path/],
+    [{ iteratons: 50 }, /unknown option "iteratons"\. Known options: warmup, iterations/],
+    [{ ignore: { type: ['X'] } }, /unknown ignore key "type"/],
+    [{ ignore: { types: 'X' } }, /ignore\.types must be an array of strings or RegExps/],
+    [{ maxIterations: 100 }, /"maxIterations" \(100\) must be at least warmup \+ iterations \(200 \+ 400\)/],
+    [{ iterations: 10, samples: 20 }, /"iterations" \(10\) must be at least samples - 1 \(19\)/],
+  ])('rejects %j with a message naming the fix', (input, message) => {
+    expect(() => resolveOptions(input as never)).toThrowError(LeakproofUsageError)
+    expect(() => resolveOptions(input as never)).toThrowError(message)
+  })
+
+  test('options must be an object', () => {
+    expect(() => resolveOptions(42 as never)).toThrowError(/options must be an object like \{ iterations: 400 \}, got number 42/)
+  })
+
+  test('measureLeak rejects a non-function subject before doing any work', async () => {
+    await expect(measureLeak('handler' as never)).rejects.toThrowError(
+      /measureLeak needs a function to call repeatedly, got the string "handler".*measureLeak\(\(\) => handler\(request\)\)/,
+    )
+    await expect(measureLeak(undefined as never)).rejects.toThrowError(LeakproofUsageError)
+  })
+
+  test('measureLeak validates options before calling the subject', async () => {
+    let calls = 0
+    await expect(measureLeak(() => calls++, { iterations: -3 })).rejects.toThrowError(/"iterations" must be between/)
+    expect(calls).toBe(0)
+  })
+})

@@ -1,0 +1,396 @@
+// Per-test mode: every selected test runs once as usual, then again and again through core's
+// measureLeak, each repeat wrapped in the test's afterEach + beforeEach hooks, with forced GC and
+// heap samples between rounds. Runs in Jest's outer realm, driven by jest-circus events that the
+// leakproof test environment forwards (see ../environment.ts).
+
+import { relative } from 'node:path'
+import {
+  LeakError,
+  LeakproofUsageError,
+  SubjectError,
+  appendTestRecord,
+  defaultOptions,
+  measureLeak,
+  resolveOptions,
+  type LeakOptions,
+  type LeakReport,
+  type TestLeakRecord,
+} from '@leakproof/core'
+import {
+  allTests,
+  callInSequence,
+  callTestFn,
+  declarationLine,
+  eachHooks,
+  fullName,
+  jestTestId,
+  type CircusEvent,
+  type CircusState,
+  type CircusTest,
+  type TestFn,
+} from './circus.js'
+import { controllerKey, noLeakCheckMark, type EachTestController } from './controller.js'
+
+/** `testEnvironmentOptions.leakproof`: leak options for every test, plus which tests to leave out. */
+export interface EachTestOptions extends LeakOptions {
+  /**
+   * Tests not to repeat: a substring of the full test name (`describe > test`), or a regular
+   * expression written as a string, `'/^db /i'`.
+   */
+  exclude?: string[]
+}
+
+interface SnapshotStateLike {
+  _counters?: Map<string, number>
+  added?: number
+  matched?: number
+  unmatched?: number
+  updated?: number
+}
+
+interface ExpectStateLike {
+  assertionCalls?: number
+  numPassingAsserts?: number
+  suppressedErrors?: unknown[]
+  snapshotState?: SnapshotStateLike
+}
+
+interface ExpectLike {
+  getState(): ExpectStateLike
+  setState(state: Partial<ExpectStateLike>): void
+}
+
+interface RunningTest {
+  test: CircusTest
+  skipReason?: string
+  options?: LeakOptions
+  measuredBy?: string
+}
+
+interface Original {
+  fn: TestFn
+  timeout: number | undefined
+}
+
+const ownKeys = new Set(['exclude'])
+/** Margin on top of the test's own timeout and the measurement's, for the hooks and the report. */
+const timeoutSlackMs = 10_000
+
+function optionError(message: string): never {
+  throw new LeakproofUsageError(`testEnvironmentOptions.leakproof: ${message}`)
+}
+
+function toPattern(text: string): (name: string) => boolean {
+  const regex = /^\/(.+)\/([a-z]*)$/.exec(text)
+  if (regex) {
+    let re: RegExp
+    try {
+      re = new RegExp(regex[1]!, regex[2])
+    } catch (error) {
+      optionError(`exclude pattern ${text} is not a valid regular expression (${(error as Error).message})`)
+    }
+    return (name) => re.test(name)
+  }
+  return (name) => name.includes(text)
+}
+
+/** Validate `testEnvironmentOptions.leakproof` once, when the environment is created. */
+export function parseEachTestOptions(raw: unknown): { options: LeakOptions; exclude: Array<(name: string) => boolean> } {
+  if (raw === undefined) return { options: {}, exclude: [] }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    optionError('must be an object like { iterations: 400, exclude: ["slow suite"] }')
+  }
+  const input = raw as Record<string, unknown>
+  const options: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(input)) if (!ownKeys.has(key)) options[key] = value
+  const exclude = input.exclude
+  if (exclude !== undefined && (!Array.isArray(exclude) || !exclude.every((e) => typeof e === 'string'))) {
+    optionError('"exclude" must be an array of strings (test name substrings or "/regex/flags")')
+  }
+  try {
+    resolveOptions(options as LeakOptions)
+  } catch (error) {
+    if (error instanceof LeakproofUsageError) optionError(error.message)
+    throw error
+  }
+  return { options: options as LeakOptions, exclude: ((exclude as string[] | undefined) ?? []).map(toPattern) }
+}
+
+/** Rebuild RegExps made in the test file's realm, which core's `instanceof RegExp` does not accept. */
+function adoptOptions(options: LeakOptions): LeakOptions {
+  const ignore = options.ignore
+  if (!ignore || typeof ignore !== 'object') return { ...options }
+  const adopt = (list: unknown) =>
+    Array.isArray(list)
+      ? list.map((p: unknown) =>
+          Object.prototype.toString.call(p) === '[object RegExp]' && !(p instanceof RegExp)
+            ? new RegExp((p as RegExp).source, (p as RegExp).flags)
+            : p,
+        )
+      : list
+  const copy: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(ignore)) copy[key] = adopt(value)
+  return { ...options, ignore: copy as LeakOptions['ignore'] }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `Exceeded timeout of ${ms} ms for a test.\nAdd a timeout value to this test to increase the timeout, ` +
+              'if this is a long-running test. See https://jestjs.io/docs/api#testname-fn-timeout.',
+          ),
+        ),
+      ms,
+    )
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+export interface EachTestModeInit {
+  /** The test file's global (environment.global). */
+  global: Record<PropertyKey, unknown>
+  testPath: string
+  options: LeakOptions
+  exclude: Array<(name: string) => boolean>
+}
+
+export class EachTestMode {
+  private running: RunningTest | undefined
+  private readonly originals = new WeakMap<CircusTest, Original>()
+
+  constructor(private readonly init: EachTestModeInit) {
+    const controller: EachTestController = {
+      skip: (reason) => {
+        if (this.running) this.running.skipReason = reason ?? 'skipLeakCheck() called in the test'
+      },
+      configure: (options) => {
+        if (this.running) this.running.options = { ...this.running.options, ...adoptOptions(options) }
+      },
+      measuresItself: (matcher) => {
+        if (this.running && !this.running.measuredBy) this.running.measuredBy = matcher
+      },
+    }
+    Object.defineProperty(init.global, controllerKey, { value: controller, configurable: true })
+  }
+
+  /** jest-circus event handler (environment.handleTestEvent). */
+  async handle(event: CircusEvent, state: CircusState): Promise<void> {
+    switch (event.name) {
+      case 'run_start':
+        this.refuseConcurrent(state)
+        break
+      case 'test_fn_start':
+        if (event.test) this.wrap(event.test, state)
+        break
+      case 'test_done':
+        if (event.test) this.restore(event.test)
+        break
+    }
+  }
+
+  private isExcluded(test: CircusTest, fn: TestFn): boolean {
+    if ((fn as unknown as Record<symbol, unknown>)[noLeakCheckMark] === true) return true
+    const name = fullName(test)
+    const id = jestTestId(test)
+    return this.init.exclude.some((matches) => matches(name) || matches(id))
+  }
+
+  // Concurrent tests start before their turn and share one heap: no per-test verdict is possible.
+  // Refused before jest-circus starts them, so their bodies never run.
+  private refuseConcurrent(state: CircusState): void {
+    for (const test of allTests(state.rootDescribeBlock)) {
+      if (!test.concurrent || this.isExcluded(test, test.fn)) continue
+      const error = new LeakproofUsageError(
+        `per-test leak mode cannot run test.concurrent ("${fullName(test)}"): concurrent tests share ` +
+          'one heap, so no test can be measured on its own. Make it a plain test(), or leave it out of ' +
+          "the leak check with test.concurrent('…', noLeakCheck(fn)) or testEnvironmentOptions.leakproof.exclude.",
+      )
+      if (test.asyncError?.stack) error.stack = `${error.name}: ${error.message}\n${stackFrames(test.asyncError.stack)}`
+      test.fn = () => {
+        throw error
+      }
+    }
+  }
+
+  private wrap(test: CircusTest, state: CircusState): void {
+    if (test.concurrent) return
+    const original = this.originals.get(test) ?? { fn: test.fn, timeout: test.timeout }
+    this.originals.set(test, original)
+    if (test.failing || this.isExcluded(test, original.fn)) return
+    const testTimeout = original.timeout || state.testTimeout
+    const measureTimeout = this.init.options.timeout ?? defaultOptions.timeout
+    test.timeout = testTimeout + measureTimeout + timeoutSlackMs
+    const mode = this
+    test.fn = function leakCheckedTest(this: unknown) {
+      return mode.run(test, original.fn, this, testTimeout)
+    }
+  }
+
+  private restore(test: CircusTest): void {
+    const original = this.originals.get(test)
+    if (!original) return
+    test.fn = original.fn
+    test.timeout = original.timeout
+    this.running = undefined
+  }
+
+  private async run(test: CircusTest, fn: TestFn, context: unknown, testTimeout: number): Promise<void> {
+    const running: RunningTest = { test }
+    this.running = running
+    const snapshots = this.expect()?.getState().snapshotState
+    const id = jestTestId(test)
+    const snapshotCounter = snapshots?._counters instanceof Map ? snapshots._counters.get(id) : undefined
+
+    // 1. The test as it would run anyway: its own failure is reported as itself, nothing else.
+    const first = callTestFn(fn, context)
+    if (isThenable(first)) await withTimeout(Promise.resolve(first), testTimeout)
+
+    if (running.skipReason !== undefined) {
+      this.record(test, 'skipped', undefined, running.skipReason)
+      return
+    }
+    // A test that asserts on memory itself (toLeak / toBeCollected) already has its verdict.
+    if (running.measuredBy) return
+
+    // 2. Repeats: afterEach hooks of the previous run, beforeEach hooks, the test.
+    const { beforeEach, afterEach } = eachHooks(test)
+    const sequence = [...afterEach.map((h) => h.fn), ...beforeEach.map((h) => h.fn), fn]
+    const expectState = this.saveExpectState()
+    const resetSnapshots =
+      snapshots?._counters instanceof Map
+        ? () => {
+            if (snapshotCounter === undefined) snapshots._counters!.delete(id)
+            else snapshots._counters!.set(id, snapshotCounter)
+          }
+        : undefined
+    const subject = resetSnapshots
+      ? () => {
+          resetSnapshots()
+          return callInSequence(sequence, context)
+        }
+      : () => callInSequence(sequence, context)
+    const options = { ...this.init.options, ...running.options }
+
+    let report: LeakReport
+    try {
+      report = await measureLeak(subject, options)
+    } catch (error) {
+      if (error instanceof SubjectError) throw repeatFailure(error)
+      this.record(test, 'error', undefined, error instanceof Error ? error.message : String(error))
+      throw error
+    } finally {
+      this.restoreExpectState(expectState)
+    }
+    this.record(test, report.leaked ? 'leak' : 'clean', report)
+    if (report.leaked) throw leakFailure(test, report, beforeEach.length + afterEach.length)
+  }
+
+  private expect(): ExpectLike | undefined {
+    const expect = this.init.global.expect as ExpectLike | undefined
+    return expect && typeof expect.getState === 'function' && typeof expect.setState === 'function' ? expect : undefined
+  }
+
+  // expect counts assertions per test (expect.assertions(n), hasAssertions) and snapshots per
+  // name: after the repeats, put back what the first run left, so the test reports as if run once.
+  private saveExpectState(): (() => void) | undefined {
+    const expect = this.expect()
+    if (!expect) return undefined
+    const state = expect.getState()
+    const saved = {
+      assertionCalls: state.assertionCalls,
+      numPassingAsserts: state.numPassingAsserts,
+      suppressed: state.suppressedErrors?.length ?? 0,
+    }
+    const snapshots = state.snapshotState
+    const counts = snapshots
+      ? { added: snapshots.added, matched: snapshots.matched, unmatched: snapshots.unmatched, updated: snapshots.updated }
+      : undefined
+    return () => {
+      const now = expect.getState()
+      const restored: Partial<ExpectStateLike> = {}
+      if (saved.assertionCalls !== undefined) restored.assertionCalls = saved.assertionCalls
+      if (saved.numPassingAsserts !== undefined) restored.numPassingAsserts = saved.numPassingAsserts
+      // Keep one repeat's suppressed error (a real failure), not one per repeat.
+      if (now.suppressedErrors && now.suppressedErrors.length > saved.suppressed + 1) {
+        restored.suppressedErrors = now.suppressedErrors.slice(0, saved.suppressed + 1)
+      }
+      expect.setState(restored)
+      if (snapshots && counts) Object.assign(snapshots, counts)
+    }
+  }
+
+  private restoreExpectState(restore: (() => void) | undefined): void {
+    restore?.()
+  }
+
+  private record(test: CircusTest, verdict: TestLeakRecord['verdict'], report?: LeakReport, error?: string): void {
+    const cwd = process.cwd()
+    const path = this.init.testPath
+    const file = (path.startsWith(cwd) ? relative(cwd, path) : path).replace(/\\/g, '/')
+    const line = declarationLine(test, path)
+    appendTestRecord({
+      file,
+      name: fullName(test),
+      ...(line === undefined ? {} : { line }),
+      verdict,
+      source: 'each-test',
+      ...(error === undefined ? {} : { error }),
+      ...(report === undefined ? {} : { report }),
+    })
+  }
+}
+
+function stackFrames(stack: string): string {
+  const lines = stack.split('\n')
+  const first = lines.findIndex((l) => /^\s+at /.test(l))
+  return first === -1 ? '' : lines.slice(first).join('\n')
+}
+
+/** A repeat failed: report the test's own error (hook or assertion), saying which repeat. */
+function repeatFailure(error: SubjectError): unknown {
+  const cause = error.cause
+  const note =
+    `\n\n(leakproof per-test mode: this failure happened when the test was repeated, on repeat ` +
+    `${error.iteration}, with its afterEach and beforeEach hooks run around it. The first run passed: the ` +
+    'test depends on state its hooks do not reset, or is flaky.)'
+  if (cause instanceof Object && typeof (cause as Error).message === 'string' && Object.isExtensible(cause)) {
+    try {
+      ;(cause as Error).message += note
+      return cause
+    } catch {
+      // a read-only message: report it unchanged
+    }
+  }
+  return cause
+}
+
+function leakFailure(test: CircusTest, report: LeakReport, hookCount: number): LeakError {
+  const error = new LeakError(report)
+  const runs = report.iterations + report.warmupIterations + 1
+  const hooks = hookCount === 0 ? 'no beforeEach/afterEach hooks' : `its ${hookCount} beforeEach/afterEach hook${hookCount === 1 ? '' : 's'} around every run`
+  error.message =
+    `leakproof: this test retains memory every time it runs.\n` +
+    `It ran ${runs} times (${hooks}), with forced garbage collection between heap samples.\n\n` +
+    `${report.summary}\n\n` +
+    'Not a leak you can fix? Leave the test out with noLeakCheck(fn), skipLeakCheck() in its body, ' +
+    'or testEnvironmentOptions.leakproof.exclude; ignore known retention with leakCheckOptions({ ignore: { types: [...] } }).'
+  const frames = test.asyncError?.stack ? stackFrames(test.asyncError.stack) : ''
+  error.stack = `${error.name}: ${error.message}${frames ? '\n' + frames : ''}`
+  return error
+}

@@ -1,0 +1,137 @@
+// reporters: ['default', '@leakproof/jest/reporter'] (or ['@leakproof/jest/reporter', { outputFile }]):
+// a table of every leak check at the end of the run and the shared JSON run report.
+//
+// Test files run in worker processes. The reporter is created in Jest's main process before the
+// workers start, so setting LEAKPROOF_RECORDS_DIR here makes the workers inherit it: each one
+// appends a JSONL record per leak check (core's appendTestRecord) and the reporter merges them.
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { isAbsolute, join, relative, resolve } from 'node:path'
+import {
+  LeakproofUsageError,
+  createRunReport,
+  readTestRecords,
+  recordsDirEnv,
+  writeRunReport,
+  type RunReport,
+  type TestLeakRecord,
+} from '@leakproof/core'
+import { runningJestVersion } from './jest-install.js'
+import { formatSummaryTable } from './shared/summary-table.js'
+
+export interface LeakproofReporterOptions {
+  /** Where to write the JSON run report, relative to Jest's rootDir. Default `leakproof-report.json`; `false` for none. */
+  outputFile?: string | false
+  /** Print the summary table at the end of the run. Default true. */
+  table?: boolean
+  /** Colours in the table. Default: when stderr is a terminal. */
+  color?: boolean
+}
+
+interface GlobalConfigLike {
+  rootDir?: string
+  shard?: { shardIndex: number; shardCount: number } | null
+  silent?: boolean
+}
+
+const knownOptions = new Set(['outputFile', 'table', 'color'])
+
+function checkOptions(options: unknown): LeakproofReporterOptions {
+  if (options === undefined || options === null) return {}
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new LeakproofUsageError('@leakproof/jest/reporter options must be an object like { outputFile: "leakproof-report.json" }')
+  }
+  for (const key of Object.keys(options)) {
+    if (!knownOptions.has(key)) {
+      throw new LeakproofUsageError(`@leakproof/jest/reporter: unknown option "${key}". Known options: ${[...knownOptions].join(', ')}`)
+    }
+  }
+  const o = options as Record<string, unknown>
+  if (o.outputFile !== undefined && o.outputFile !== false && (typeof o.outputFile !== 'string' || o.outputFile === '')) {
+    throw new LeakproofUsageError('@leakproof/jest/reporter: "outputFile" must be a file path or false')
+  }
+  for (const key of ['table', 'color']) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') {
+      throw new LeakproofUsageError(`@leakproof/jest/reporter: "${key}" must be true or false`)
+    }
+  }
+  return o as LeakproofReporterOptions
+}
+
+export default class LeakproofReporter {
+  private readonly options: LeakproofReporterOptions
+  private readonly rootDir: string
+  private readonly recordsDir: string
+  private readonly ownsRecordsDir: boolean
+  private readonly shard: string | undefined
+  private lastError: Error | undefined
+
+  constructor(globalConfig: GlobalConfigLike = {}, options?: LeakproofReporterOptions, _context?: unknown) {
+    this.options = checkOptions(options)
+    this.rootDir = globalConfig.rootDir ?? process.cwd()
+    const shard = globalConfig.shard
+    this.shard = shard ? `${shard.shardIndex}/${shard.shardCount}` : undefined
+    const inherited = process.env[recordsDirEnv]
+    if (inherited) {
+      this.recordsDir = inherited
+      this.ownsRecordsDir = false
+    } else {
+      this.recordsDir = mkdtempSync(join(tmpdir(), 'leakproof-jest-'))
+      this.ownsRecordsDir = true
+      process.env[recordsDirEnv] = this.recordsDir
+    }
+  }
+
+  /** A new run (watch mode): forget the previous run's records. */
+  onRunStart(): void {
+    if (!this.ownsRecordsDir) return
+    rmSync(this.recordsDir, { recursive: true, force: true })
+  }
+
+  /** The records written so far by this run's workers. */
+  records(): TestLeakRecord[] {
+    return readTestRecords(this.recordsDir)
+  }
+
+  onRunComplete(): void {
+    const tests = this.records()
+    const outputFile = this.options.outputFile ?? 'leakproof-report.json'
+    let reportPath: string | undefined
+    if (outputFile !== false) {
+      reportPath = isAbsolute(outputFile) ? outputFile : resolve(this.rootDir, outputFile)
+      const report: RunReport = createRunReport(
+        {
+          framework: 'jest',
+          frameworkVersion: runningJestVersion(),
+          node: process.version,
+          platform: `${process.platform}-${process.arch}`,
+          ...(this.shard ? { shard: this.shard } : {}),
+        },
+        tests,
+      )
+      try {
+        writeRunReport(reportPath, report)
+      } catch (error) {
+        this.lastError = error instanceof Error ? error : new Error(String(error))
+        process.stderr.write(`leakproof: could not write ${reportPath}: ${this.lastError.message}\n`)
+        reportPath = undefined
+      }
+    }
+    if (this.options.table !== false && tests.length > 0) {
+      const shown = reportPath ? relative(process.cwd(), reportPath) || reportPath : undefined
+      const table = formatSummaryTable(tests, {
+        color: this.options.color ?? Boolean(process.stderr.isTTY),
+        ...(shown ? { reportPath: shown } : {}),
+      })
+      process.stderr.write(`\n${table}\n`)
+    }
+    if (this.ownsRecordsDir) rmSync(this.recordsDir, { recursive: true, force: true })
+  }
+
+  getLastError(): Error | undefined {
+    return this.lastError
+  }
+}
+
+export { LeakproofReporter }

@@ -1,0 +1,37 @@
+// Types for `expect(fn).toLeak()` / `expect(obj).toBeCollected()` in Vitest 3, 4 and 5.
+//
+// Vitest's documented way to type a custom matcher changed with every major, and the three
+// augmentations cannot coexist: 3.0–3.1 `interface Assertion<T = any>`, 3.2–4.x
+// `interface Matchers<T = any>`, 5.x `interface Matchers<R, T>`. TypeScript rejects a
+// declaration whose type parameters differ from the installed one (TS2428) — visible to anyone
+// who type-checks without `skipLibCheck`. What every version shares is that its `Assertion` maps
+// the members of chai's global `Chai.Assertion` interface onto itself (`VitestAssertion<
+// Chai.Assertion, ...>`), keeping method types as declared. Chai.Assertion has no type parameters,
+// so one augmentation serves all versions: `expect(x)`, `expect(x).not`, `expect.soft(x)` all get
+// the matchers, with the options type-checked. (Side effect: chai's own `chai.expect(x)` shows
+// them too; calling them there does nothing useful.)
+import type { LeakOptions } from '@leakproof/core'
+import type { CollectionTracker } from '@leakproof/core'
+
+export interface LeakproofMatchers {
+  /**
+   * Calls the received function repeatedly and passes when it retains memory per call.
+   * Use as `await expect(() => handler(req)).not.toLeak()`. Always await it.
+   */
+  toLeak(options?: LeakOptions): Promise<void>
+  /**
+   * Passes when the received object (or `trackCollection(obj)` handle) is garbage-collected
+   * after forced GC. Use as `await expect(trackCollection(obj)).toBeCollected()`.
+   */
+  toBeCollected(options?: { timeout?: number }): Promise<void>
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Chai {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Assertion extends LeakproofMatchers {}
+  }
+}
+
+export type { CollectionTracker }

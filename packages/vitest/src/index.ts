@@ -1,0 +1,19 @@
+// `@leakproof/vitest`: used inside test files and setup files (it imports 'vitest').
+// The plugin is `@leakproof/vitest/plugin`, the reporter `@leakproof/vitest/reporter`.
+export type { LeakproofMatchers } from './augment.js'
+export { registerLeakMatchers } from './runtime/matchers.js'
+export { installEachTest } from './runtime/each-test.js'
+export { leakTest, checkEachTest } from './runtime/markers.js'
+export type { LeakTestApi, LeakTestFn } from './runtime/markers.js'
+export type { EachTestSetting } from './config.js'
+export {
+  measureLeak,
+  assertNoLeak,
+  trackCollection,
+  LeakError,
+  LeakproofUsageError,
+  SubjectError,
+  LeakTimeoutError,
+  LeakAbortError,
+} from '@leakproof/core'
+export type { LeakOptions, LeakReport, CollectionTracker } from '@leakproof/core'

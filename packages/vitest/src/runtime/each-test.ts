@@ -1,0 +1,299 @@
+// Per-test mode: a selected test runs once as usual; when it passes, it is run again and again —
+// beforeEach hooks, body, afterEach hooks and cleanups each time — as the subject of core's
+// measureLeak, and fails with the leak report when those runs retain memory.
+//
+// Where it hooks in: a beforeEach hook (registered by the setup file, so it is on every test
+// file) registers an onTestFinished callback for each selected test. Vitest calls it after the
+// test's own afterEach hooks and cleanups, so every measured run is a complete, sequential unit
+// (set up, run, tear down) that never overlaps the first run's state. Everything used is public
+// in Vitest 3, 4 and 5: beforeEach, onTestFinished, the task on the test context, and the
+// runner's getFn / getHooks (see vitest-api.ts).
+import {
+  LeakError,
+  LeakproofUsageError,
+  SubjectError,
+  appendTestRecord,
+  measureLeak,
+  type LeakOptions,
+  type LeakReport,
+  type TestLeakRecord,
+} from '@leakproof/core'
+import { eachTestDefaults, mergeOptions, type EachTestSetting } from '../config.js'
+import { leakAssertionCount } from './matchers.js'
+import { workerSettings } from './settings.js'
+import {
+  beforeEach,
+  expect,
+  hookSequence,
+  runnerApi,
+  testFile,
+  testName,
+  type HookFn,
+  type HookSequence,
+  type SuiteLike,
+  type TaskLike,
+} from './vitest-api.js'
+
+/** `meta` key read on tests, suites and files: true, false or LeakOptions. */
+export const metaKey = 'leakproof'
+
+/** True while a per-test measurement replays a test: the replayed beforeEach hooks include ours. */
+let replaying = false
+
+/** The test, its suites from the innermost out, then the file. */
+function nodesOf(task: TaskLike): SuiteLike[] {
+  const nodes: SuiteLike[] = [task]
+  for (let s = task.suite; s; s = s.suite) nodes.push(s)
+  if (!nodes.includes(task.file)) nodes.push(task.file)
+  return nodes
+}
+
+/** The leak options a test is checked with, or undefined when per-test mode does not apply to it. */
+export function testSetting(task: TaskLike): LeakOptions | undefined {
+  const { options, eachTest } = workerSettings()
+  let explicit: EachTestSetting | undefined
+  for (const node of nodesOf(task)) {
+    const value = node.meta?.[metaKey] as EachTestSetting | undefined
+    if (value !== undefined) {
+      explicit = value
+      break
+    }
+  }
+  if (explicit === false) return undefined
+  if (explicit === undefined) return eachTest === false ? undefined : eachTest
+  const base = eachTest === false ? mergeOptions(eachTestDefaults, options) : eachTest
+  if (explicit === true) return base
+  if (typeof explicit !== 'object' || explicit === null || Array.isArray(explicit)) {
+    throw new LeakproofUsageError(
+      `meta.${metaKey} must be true, false or leak options like { iterations: 100 }, got ${JSON.stringify(explicit)}`,
+    )
+  }
+  return mergeOptions(base, explicit)
+}
+
+/** Register the per-test mode's hook on the current test file (the setup file does this). */
+export function installEachTest(): void {
+  beforeEach((context: unknown) => {
+    if (replaying) return
+    const task = (context as { task?: TaskLike }).task
+    if (!task || task.type !== 'test' || task.fails) return
+    const options = testSetting(task)
+    if (!options) return
+    if (task.concurrent) {
+      throw new LeakproofUsageError(
+        'this test runs concurrently (test.concurrent, describe.concurrent or sequence.concurrent), and ' +
+          'a per-test leak check cannot: it measures one heap, which concurrent tests share. Run it ' +
+          'sequentially, or opt it out of per-test mode with { meta: { leakproof: false } } / leakTest.with(false).',
+      )
+    }
+    const assertionsBefore = leakAssertionCount()
+    const register = (task.context.onTestFinished ?? undefined) as ((fn: HookFn, timeout?: number) => void) | undefined
+    // Timeout 0: no hook timeout around the measurement; the engine has its own (`timeout` option).
+    register?.(() => checkTest(task, options, assertionsBefore), 0)
+  })
+}
+
+async function checkTest(task: TaskLike, options: LeakOptions, assertionsBefore: number): Promise<void> {
+  // A failing (or skipped) first run keeps its own result: no verdict on top of it.
+  if (task.result?.state !== 'pass') return
+  // The test makes its own leak assertions (toLeak / toBeCollected): nothing to add, and the
+  // engine's measurements cannot nest.
+  if (leakAssertionCount() !== assertionsBefore) return
+
+  const replay = createReplay(task)
+  const record = (verdict: TestLeakRecord['verdict'], extra: Partial<TestLeakRecord>) =>
+    appendTestRecord({
+      file: testFile(task),
+      name: testName(task),
+      ...(task.location ? { line: task.location.line } : {}),
+      verdict,
+      source: 'each-test',
+      ...extra,
+    })
+
+  let report: LeakReport
+  replaying = true
+  try {
+    report = await measureLeak(replay.run, options)
+  } catch (error) {
+    record('error', { error: error instanceof SubjectError ? describe(error.cause) : describe(error) })
+    throw error instanceof SubjectError ? repeatFailure(error) : error
+  } finally {
+    replaying = false
+    replay.restore()
+  }
+  record(report.leaked ? 'leak' : 'clean', { report })
+  if (report.leaked) throw leakFailure(report)
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
+
+/** The error a leaking test fails with: core's LeakError (carries `.report`), framed for a whole test. */
+function leakFailure(report: LeakReport): LeakError {
+  const error = new LeakError(report)
+  error.message =
+    'this test leaks: run again and again with its beforeEach/afterEach hooks, every run retained memory.\n\n' +
+    report.summary
+  // The engine's frames say nothing about the user's code; the message is the report.
+  error.stack = `${error.name}: ${error.message}`
+  return error
+}
+
+/** A test that passed its first run but failed when run again: show its own error, with a note. */
+function repeatFailure(error: SubjectError): unknown {
+  const note =
+    `\n\n(leakproof: the test passed its first run and failed on run ${error.iteration + 1}, when per-test ` +
+    'mode ran it again with its hooks. A test checked per test must pass when repeated: reset its state ' +
+    'in beforeEach/afterEach, or opt it out with { meta: { leakproof: false } }.)'
+  const cause = error.cause
+  if (cause instanceof Error) {
+    cause.message += note
+    return cause
+  }
+  return new Error(`${String(cause)}${note}`)
+}
+
+/** Suites whose hooks apply to the test, outermost (the file) first — as Vitest walks them. */
+function hookChain(task: TaskLike): SuiteLike[] {
+  const chain: SuiteLike[] = []
+  let suite: SuiteLike | undefined = task.suite ?? task.file
+  while (suite) {
+    chain.unshift(suite)
+    if (suite.filepath !== undefined) break
+    suite = suite.suite ?? suite.file
+  }
+  return chain
+}
+
+async function runAll(fns: HookFn[], sequence: HookSequence, call: (fn: HookFn) => unknown): Promise<unknown[]> {
+  if (sequence === 'parallel') return Promise.all(fns.map(async (fn) => call(fn)))
+  const results: unknown[] = []
+  for (const fn of fns) results.push(await call(fn))
+  return results
+}
+
+interface Replay {
+  /** One complete run of the test: beforeEach hooks, body, afterEach hooks, cleanups, onTestFinished. */
+  run: () => Promise<void>
+  /** Put back what the replay replaced on the task and its context. */
+  restore: () => void
+}
+
+function createReplay(task: TaskLike): Replay {
+  const fn = runnerApi.getFn(task)
+  if (!fn) throw new LeakproofUsageError(`per-test mode could not find the function of test "${task.name}"`)
+  const sequence = hookSequence()
+  const chain = hookChain(task)
+  const args = [task.context, chain[chain.length - 1]]
+  // Same order as Vitest: beforeEach outer to inner; afterEach inner to outer, each suite's own
+  // hooks reversed under the default 'stack' sequence; cleanups reversed under 'stack'.
+  const before = chain.map((suite) => runnerApi.getHooks(suite).beforeEach)
+  const after = [...chain].reverse().map((suite) => {
+    const hooks = runnerApi.getHooks(suite).afterEach
+    return sequence === 'stack' ? [...hooks].reverse() : hooks
+  })
+  const stacked = <T>(list: T[]): T[] => (sequence === 'stack' ? [...list].reverse() : list)
+
+  const context = task.context
+  const signal = trackSignalListeners(context.signal)
+  const saved = {
+    onFinished: task.onFinished,
+    onFailed: task.onFailed,
+    contextFinished: context.onTestFinished,
+    contextFailed: context.onTestFailed,
+  }
+
+  const run = async (): Promise<void> => {
+    // Callbacks the run registers (onTestFinished / onTestFailed, via the global functions or the
+    // context) are collected here and called at the end of this run, as Vitest would.
+    const finished: HookFn[] = []
+    const failed: HookFn[] = []
+    task.onFinished = finished
+    task.onFailed = failed
+    context.onTestFinished = (cb: HookFn) => void finished.push(cb)
+    context.onTestFailed = (cb: HookFn) => void failed.push(cb)
+    // A snapshot assertion counts calls per test: each run starts from zero, as a retry does.
+    const snapshotState = (expect.getState() as { snapshotState?: { clearTest?: (id: string) => void } }).snapshotState
+    snapshotState?.clearTest?.(task.id)
+
+    let failure: { error: unknown } | undefined
+    const fail = (error: unknown) => void (failure ??= { error })
+    const cleanups: unknown[] = []
+    try {
+      for (const hooks of before) cleanups.push(...(await runAll(hooks, sequence, (hook) => hook(...args))))
+      await fn()
+    } catch (error) {
+      fail(error)
+    }
+    try {
+      for (const hooks of after) await runAll(hooks, sequence, (hook) => hook(...args))
+      const callable = cleanups.filter((c): c is HookFn => typeof c === 'function')
+      await runAll(stacked(callable), sequence, (cleanup) => cleanup())
+    } catch (error) {
+      fail(error)
+    }
+    for (const cb of [...finished].reverse()) {
+      try {
+        await cb(context)
+      } catch (error) {
+        fail(error)
+      }
+    }
+    signal.release()
+    if (failure) {
+      for (const cb of stacked(failed)) {
+        try {
+          await cb(context)
+        } catch {
+          // the run already failed with its first error
+        }
+      }
+      throw failure.error
+    }
+  }
+
+  const restore = () => {
+    signal.restore()
+    task.onFinished = saved.onFinished
+    task.onFailed = saved.onFailed
+    context.onTestFinished = saved.contextFinished
+    context.onTestFailed = saved.contextFailed
+  }
+  return { run, restore }
+}
+
+/**
+ * Listeners a run adds to the test context's AbortSignal, removed when the run ends. Vitest 4
+ * wraps the test function so that each call adds an 'abort' listener to that signal and never
+ * removes it (it calls the function once per attempt; Vitest 5 removes it, and gives each attempt
+ * a fresh signal). Removing what a finished run added is what a fresh signal per run would do.
+ */
+function trackSignalListeners(signal: unknown): { release: () => void; restore: () => void } {
+  if (!(signal instanceof EventTarget)) return { release: () => {}, restore: () => {} }
+  type Listener = Parameters<EventTarget['removeEventListener']>
+  type Added = [Listener[0], Listener[1], Listener[2]]
+  const added: Added[] = []
+  const hadOwn = Object.prototype.hasOwnProperty.call(signal, 'addEventListener')
+  const own = (signal as { addEventListener: unknown }).addEventListener
+  Object.defineProperty(signal, 'addEventListener', {
+    configurable: true,
+    writable: true,
+    value: function addEventListener(this: EventTarget, ...args: Added) {
+      if (args[1]) added.push(args)
+      const inherited = Reflect.get(Object.getPrototypeOf(signal) as object, 'addEventListener') as EventTarget['addEventListener']
+      return (hadOwn ? (own as EventTarget['addEventListener']) : inherited).apply(this, args)
+    },
+  })
+  return {
+    release() {
+      for (const [type, listener, options] of added.splice(0)) signal.removeEventListener(type, listener, options)
+    },
+    restore() {
+      this.release()
+      if (hadOwn) (signal as { addEventListener: unknown }).addEventListener = own
+      else delete (signal as { addEventListener?: unknown }).addEventListener
+    },
+  }
+}

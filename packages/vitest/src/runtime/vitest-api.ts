@@ -1,0 +1,91 @@
+// The few pieces of Vitest's runner the per-test mode needs, found the same way in Vitest 3, 4
+// and 5. Vitest 4.1+ and 5 expose them as statics of the `TestRunner` class exported by 'vitest'
+// (5 has no 'vitest/suite' entry any more); Vitest 3 and 4 export them from 'vitest/suite'.
+import * as vitest from 'vitest'
+
+export type HookFn = (...args: unknown[]) => unknown
+
+export interface SuiteLike {
+  name: string
+  meta?: Record<string, unknown>
+  suite?: SuiteLike
+  file?: SuiteLike
+  filepath?: string
+}
+
+export interface TestContextLike {
+  onTestFinished?: unknown
+  onTestFailed?: unknown
+  [key: string]: unknown
+}
+
+/** The fields of a Vitest test task (RunnerTestCase) that leakproof reads. */
+export interface TaskLike {
+  id: string
+  name: string
+  type: string
+  concurrent?: boolean
+  fails?: boolean
+  meta: Record<string, unknown>
+  suite?: SuiteLike
+  file: SuiteLike & { filepath: string }
+  context: TestContextLike
+  result?: { state: string }
+  location?: { line: number; column: number }
+  onFinished?: HookFn[]
+  onFailed?: HookFn[]
+}
+
+export interface SuiteHooks {
+  beforeEach: HookFn[]
+  afterEach: HookFn[]
+}
+
+interface RunnerApi {
+  getFn: (task: TaskLike) => (() => unknown) | undefined
+  getHooks: (suite: SuiteLike) => SuiteHooks
+  getCurrentSuite: () => { tasks: unknown[] }
+}
+
+interface TestRunnerStatics {
+  getTestFn?: RunnerApi['getFn']
+  getSuiteHooks?: RunnerApi['getHooks']
+  getCurrentSuite?: RunnerApi['getCurrentSuite']
+}
+
+async function loadRunnerApi(): Promise<RunnerApi> {
+  const statics = (vitest as unknown as { TestRunner?: TestRunnerStatics }).TestRunner
+  if (statics?.getTestFn && statics.getSuiteHooks && statics.getCurrentSuite) {
+    return { getFn: statics.getTestFn, getHooks: statics.getSuiteHooks, getCurrentSuite: statics.getCurrentSuite }
+  }
+  const suite = (await import('vitest/suite')) as unknown as RunnerApi
+  return { getFn: suite.getFn, getHooks: suite.getHooks, getCurrentSuite: suite.getCurrentSuite }
+}
+
+export const runnerApi: RunnerApi = await loadRunnerApi()
+
+export type HookSequence = 'stack' | 'list' | 'parallel'
+
+/** The project's `sequence.hooks` setting (default 'stack'), as the worker received it. */
+export function hookSequence(): HookSequence {
+  const state = (globalThis as { __vitest_worker__?: { config?: { sequence?: { hooks?: HookSequence } } } }).__vitest_worker__
+  return state?.config?.sequence?.hooks ?? 'stack'
+}
+
+/** Vitest's `currentTestName`: suite names and the test name joined with ' > ', without the file. */
+export function testName(task: TaskLike): string {
+  const names = [task.name]
+  for (let s = task.suite; s && s.filepath === undefined; s = s.suite) {
+    if (s.name) names.unshift(s.name)
+  }
+  return names.join(' > ')
+}
+
+/** Test file relative to the working directory, with forward slashes (as core's matchers record it). */
+export function testFile(task: TaskLike): string {
+  const path = task.file.filepath
+  const cwd = process.cwd()
+  return (path.startsWith(cwd + '/') || path.startsWith(cwd + '\\') ? path.slice(cwd.length + 1) : path).replace(/\\/g, '/')
+}
+
+export const { expect, beforeEach, onTestFinished, inject } = vitest
