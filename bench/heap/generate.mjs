@@ -42,6 +42,7 @@ if (process.env.LEAKPROOF_BENCH_CHILD) {
 
 mkdirSync(out, { recursive: true })
 const sizes = [['small', 1_000], ['large', 75_000]]
+const callsBySize = {}
 for (const [name, scale] of sizes) {
   const child = fork(fileURLToPath(import.meta.url), [out], {
     env: { ...process.env, LEAKPROOF_BENCH_CHILD: String(scale), LEAKPROOF_BENCH_NAME: name },
@@ -53,4 +54,7 @@ for (const [name, scale] of sizes) {
   })
   const { statSync } = await import('node:fs')
   for (const f of msg.files) console.log(`${f}  ${(statSync(f).size / 1e6).toFixed(1)} MB  (${msg.calls} calls between)`)
+  callsBySize[name] = msg.calls
 }
+const { writeFileSync } = await import('node:fs')
+writeFileSync(join(out, 'calls.json'), JSON.stringify(callsBySize))

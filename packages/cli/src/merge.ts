@@ -63,8 +63,8 @@ function checkShards(inputs: MergeInput[], warnings: string[]): void {
 }
 
 /**
- * Merge shard reports into one. Records are grouped by test file (files sorted, record order
- * within a file kept). A test (same file and name) found in more than one input is kept from one
+ * Merge shard reports into one. Records are sorted by test file, then line (records without a
+ * line last), then input order. A test (same file and name) found in more than one input is kept from one
  * input only: the one with the most severe verdict (leak, error, clean, skipped), else the first;
  * records repeated inside one input (several matcher calls in one test) are all kept. Run metadata:
  * framework if all agree (else `other`), distinct versions / platforms comma-separated, the latest
@@ -112,8 +112,10 @@ export function mergeReports(inputs: MergeInput[]): MergeResult {
       perInput[i]!++
     }
   })
-  // Group by file, keeping first-seen order inside each file.
-  kept.sort((a, b) => (a.r.file < b.r.file ? -1 : a.r.file > b.r.file ? 1 : a.order - b.order))
+  // Group by file, then by line (records without one last), then input order: the result does
+  // not depend on the order the shards are given in (test runners shard by file).
+  const line = (r: TestLeakRecord) => r.line ?? Number.MAX_SAFE_INTEGER
+  kept.sort((a, b) => (a.r.file < b.r.file ? -1 : a.r.file > b.r.file ? 1 : line(a.r) - line(b.r) || a.order - b.order))
 
   checkShards(inputs, warnings)
 

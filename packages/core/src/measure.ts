@@ -23,6 +23,9 @@ type ProcessWithFlag = NodeJS.Process & { [activeKey]?: boolean }
 
 /** Fraction of V8's heap limit the subject may take before we stop with a leak verdict. */
 const memoryBudgetFraction = 0.5
+/** Subject time the adaptive screening window may take, and how far it may grow. */
+const screeningBudgetMs = 150
+const maxScreeningFactor = 10
 /** Rounds run and discarded between warm-up and the first sample. */
 const dryRounds = 2
 
@@ -98,6 +101,14 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
   })
 }
 
+/** Screening calls: the option, or, when adaptive, as many as fit the time budget (up to 10x). */
+function screeningCalls(opts: ResolvedOptions, perCallMs: number, callsSoFar: number): number {
+  if (!opts.adaptiveIterations) return opts.iterations
+  const byTime = perCallMs > 0 ? Math.floor(screeningBudgetMs / perCallMs) : opts.iterations * maxScreeningFactor
+  const byBudget = Math.floor((opts.maxIterations - callsSoFar) / 2)
+  return Math.max(opts.iterations, Math.min(byTime, opts.iterations * maxScreeningFactor, byBudget))
+}
+
 function timeoutError(opts: ResolvedOptions, state: CallState): LeakTimeoutError {
   const fake = fakeTimersActive()
     ? ' Fake timers are installed (vi.useFakeTimers / jest.useFakeTimers): a subject that awaits ' +
@@ -130,7 +141,9 @@ async function run(
   // Tracking starts before warm-up: turning it on costs a one-off heap step (its own code and
   // hooks) that must not land in the measured rounds. Only growth between checkpoints counts.
   resources?.begin()
+  const warmupStarted = performance.now()
   findings.warmup = await callRepeatedly(state, opts.warmup)
+  const warmupCallMs = (performance.now() - warmupStarted) / Math.max(1, findings.warmup)
   findings.decision.push({
     stage: 'warmup',
     iterations: findings.warmup,
@@ -141,7 +154,7 @@ async function run(
 
   // Screening: rounds of calls with a settled heap sample between them.
   const rounds = opts.samples - 1
-  const perRound = Math.ceil(opts.iterations / rounds)
+  const perRound = Math.ceil(screeningCalls(opts, warmupCallMs, state.calls) / rounds)
   const series = new SampleSeries(opts.samples)
   findings.series = series
   // Dry rounds through the exact sampling path: the engine's own code and the subject's

@@ -17,7 +17,11 @@ export interface IgnoreOptions {
 export interface LeakOptions {
   /** Calls made before measuring (JIT tiering, lazy singletons, caches filling). Default 200. */
   warmup?: number
-  /** Calls measured by the screening pass. Default 400. */
+  /**
+   * Calls measured by the screening pass. Default: adaptive, at least 400 and up to 4000 when
+   * calls are fast (about 150 ms of calls), so step-shaped growth such as a table doubling falls
+   * inside the window. A number fixes it.
+   */
   iterations?: number
   /** Heap samples (after full GC) across the screening pass, at least 4. Default 11. */
   samples?: number
@@ -43,7 +47,10 @@ export interface LeakOptions {
 
 export interface ResolvedOptions {
   warmup: number
+  /** Minimum screening calls; the exact count when `adaptiveIterations` is false. */
   iterations: number
+  /** The user left `iterations` unset: fast subjects get a longer screening window. */
+  adaptiveIterations: boolean
   samples: number
   threshold: number
   maxIterations: number
@@ -152,7 +159,8 @@ export function resolveOptions(input: LeakOptions | undefined = {}): ResolvedOpt
     }
   }
   const resolved: ResolvedOptions = {
-    ...(out as Omit<ResolvedOptions, 'signal' | 'snapshotDir' | 'ignore'>),
+    ...(out as Omit<ResolvedOptions, 'signal' | 'snapshotDir' | 'ignore' | 'adaptiveIterations'>),
+    adaptiveIterations: input.iterations === undefined,
     signal: input.signal,
     snapshotDir: input.snapshotDir,
     ignore: {

@@ -49,12 +49,40 @@ export function registerLeakMatchers(expect: ExtendableExpect): void {
 
 type MatcherFn = (this: unknown, received: unknown, ...args: unknown[]) => Promise<unknown>
 
-function tellController(name: string, matcher: MatcherFn): MatcherFn {
+// Measurements still running when their test ends (Jest moved on after a test timeout): aborted by
+// the afterEach hook '@leakproof/jest/setup' registers, so the next test's check can start.
+const inFlight = new Set<AbortController>()
+
+/** Abort every toLeak measurement still running in this test file. */
+export function abortLeakChecks(): void {
+  for (const controller of inFlight) controller.abort()
+  inFlight.clear()
+}
+
+function withAbort(options: unknown): { options: unknown; controller?: AbortController } {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    return { options } // core reports the usage error
+  }
+  const controller = new AbortController()
+  const user = (options as LeakOptions | undefined)?.signal
+  const signal = user instanceof AbortSignal ? AbortSignal.any([user, controller.signal]) : controller.signal
+  if (user !== undefined && !(user instanceof AbortSignal)) return { options } // core reports it
+  return { options: { ...(options as LeakOptions | undefined), signal }, controller }
+}
+
+function tellController(name: string, matcher: MatcherFn, abortable = false): MatcherFn {
   // A test that measures memory itself is not also repeated by per-test mode.
   const named = {
-    [name](this: unknown, received: unknown, ...args: unknown[]) {
+    async [name](this: unknown, received: unknown, ...args: unknown[]) {
       findController()?.measuresItself(name)
-      return matcher.call(this, received, ...args)
+      if (!abortable) return matcher.call(this, received, ...args)
+      const { options, controller } = withAbort(args[0])
+      if (controller) inFlight.add(controller)
+      try {
+        return await matcher.call(this, received, options, ...args.slice(1))
+      } finally {
+        if (controller) inFlight.delete(controller)
+      }
     },
   }
   return named[name]!
@@ -80,7 +108,7 @@ async function toBeCollected(this: unknown, received: unknown, ...args: unknown[
 
 /** The matchers as registered in Jest: core's, plus the per-test mode bookkeeping. */
 export const jestLeakMatchers = {
-  toLeak: tellController('toLeak', leakMatchers.toLeak as MatcherFn),
+  toLeak: tellController('toLeak', leakMatchers.toLeak as MatcherFn, true),
   toBeCollected: tellController('toBeCollected', toBeCollected),
 }
 

@@ -119,7 +119,8 @@ export default class LeakproofReporter {
       }
     }
     if (this.options.table !== false && tests.length > 0) {
-      const shown = reportPath ? relative(process.cwd(), reportPath) || reportPath : undefined
+      const rel = reportPath ? relative(process.cwd(), reportPath) : undefined
+      const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : reportPath
       const table = formatSummaryTable(tests, {
         color: this.options.color ?? Boolean(process.stderr.isTTY),
         ...(shown ? { reportPath: shown } : {}),

@@ -2,7 +2,7 @@
 // expect. Runs inside each test file's realm, after the test framework is installed.
 
 import { LeakproofUsageError } from '@leakproof/core'
-import { registerLeakMatchers, type ExtendableExpect } from './index.js'
+import { abortLeakChecks, registerLeakMatchers, type ExtendableExpect } from './index.js'
 
 const globalExpect = (globalThis as { expect?: ExtendableExpect }).expect
 
@@ -15,3 +15,7 @@ if (!globalExpect || typeof globalExpect.extend !== 'function') {
 }
 
 registerLeakMatchers(globalExpect)
+
+// A test that timed out leaves its measurement running; stop it so the next test can measure.
+const globalAfterEach = (globalThis as { afterEach?: (fn: () => void) => void }).afterEach
+if (typeof globalAfterEach === 'function') globalAfterEach(abortLeakChecks)

@@ -16,13 +16,6 @@ export interface WorkerSettings {
   eachTest: false | LeakOptions
 }
 
-/**
- * Per-test mode reruns a whole test (hooks + body) per call, which costs far more than a typical
- * `expect(fn).not.toLeak()` subject: fewer calls than the matcher's defaults, still enough for the
- * engine's screen to see 4 B/call. A test's own options override these.
- */
-export const eachTestDefaults: LeakOptions = { warmup: 30, iterations: 120 }
-
 /** Options accepted in the plugin, on tests (`meta.leakproof`) and in `leakTest.with()`: no `signal`. */
 export function checkSerializableOptions(where: string, options: LeakOptions): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {

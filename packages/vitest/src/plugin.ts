@@ -8,7 +8,6 @@ import type { LeakOptions } from '@leakproof/core'
 import {
   checkSerializableOptions,
   encodeSettings,
-  eachTestDefaults,
   mergeOptions,
   provideKey,
   type WorkerSettings,
@@ -126,7 +125,7 @@ export function leakproof(pluginOptions: LeakproofPluginOptions = {}): Leakproof
   }
   const settings: WorkerSettings = {
     options,
-    eachTest: eachTest === false ? false : mergeOptions(eachTestDefaults, options, eachTest === true ? {} : eachTest),
+    eachTest: eachTest === false ? false : mergeOptions(options, eachTest === true ? {} : eachTest),
   }
   let flagsHandledInConfig = false
 

@@ -25,7 +25,7 @@ export interface LeakproofReporterOptions {
 /** The part of Vitest's `Vitest` object the reporter reads (structural: any Vitest 3–5). */
 interface VitestLike {
   version: string
-  config: { root: string; env?: Record<string, string>; shard?: { index: number; count: number } | null | false }
+  config: { root: string; env?: Record<string, string | undefined>; shard?: { index: number; count: number } }
   logger: { log: (...args: unknown[]) => void }
 }
 

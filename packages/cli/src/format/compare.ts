@@ -91,8 +91,20 @@ export function formatCompareConsole(result: CompareResult, labels: CompareLabel
       if ((s.kind === 'new' || s.kind === 'grown') && c.current) out.push(`      ${leakOneLine(c.current)}`)
     }
   }
+  const renames = result.changes.filter((c) => c.renamedFrom)
+  if (renames.length) {
+    out.push('', paint(1, `Renamed or moved (compared with the baseline test they replace): ${renames.length}`))
+    for (const c of renames) out.push(`  ~ ${renameText(c)}`)
+  }
   out.push('', `${countsText(result)}.`)
   return out.join('\n') + '\n'
+}
+
+function renameText(c: Change): string {
+  const r = record(c)
+  const from = c.renamedFrom!
+  const how = from.by === 'line' ? 'same file and line' : 'same name'
+  return sanitizeCell(`${from.file} > ${from.name}  →  ${r.file} > ${r.name}  (${how}; ${c.kind})`)
 }
 
 /** Markdown: a heading with the status, a counts table, then lists per kind of change. */
@@ -119,6 +131,12 @@ export function formatCompareMarkdown(result: CompareResult, labels: CompareLabe
       out.push(`- ${where} › ${escapeMarkdown(r.name)}: ${escapeMarkdown(x.reason + renamed(x))}`)
       if ((s.kind === 'new' || s.kind === 'grown') && x.current) out.push(`  - ${escapeMarkdown(leakOneLine(x.current))}`)
     }
+    out.push('')
+  }
+  const renames = result.changes.filter((x) => x.renamedFrom)
+  if (renames.length) {
+    out.push('### Renamed or moved', '', '_Compared with the baseline test they replace._', '')
+    for (const x of renames) out.push(`- ${escapeMarkdown(renameText(x))}`)
     out.push('')
   }
   return out.join('\n')

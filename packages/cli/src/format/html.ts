@@ -81,6 +81,7 @@ const js = `
   document.getElementById('expand').addEventListener('click',function(){document.querySelectorAll('details.test:not(.hidden)').forEach(function(d){d.open=true})});
   document.getElementById('collapse').addEventListener('click',function(){document.querySelectorAll('details.test').forEach(function(d){d.open=false})});
   apply();
+  document.documentElement.setAttribute('data-ready','1');
 })();
 `.trim()
 
@@ -152,7 +153,7 @@ export function heapPlot(report: LeakReport, label: string): string {
   parts.push(`<line class="axis" x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}"/>`)
   parts.push(`<line class="axis" x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}"/>`)
   parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 4}" text-anchor="middle">calls after warm-up</text>`)
-  parts.push(`<text x="8" y="15">heapUsed after full GC, above the lowest sample</text>`)
+  parts.push(`<text x="8" y="15">${showExt ? 'heapUsed and external' : 'heapUsed'} after full GC, above the lowest sample</text>`)
   if (ts) {
     parts.push(`<line class="ts" x1="${f(X(x0))}" y1="${f(Y(tsYs[0]!))}" x2="${f(X(x1))}" y2="${f(Y(tsYs[1]!))}"><title>Theil–Sen fit of the samples: ${esc(formatBytes(ts.slope))}/call</title></line>`)
   }

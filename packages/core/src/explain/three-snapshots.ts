@@ -213,8 +213,12 @@ function explainTypes(
   const tree = buildPathTree(c, classification)
   const globals = globalObjects(c)
   const contexts = new ContextNames(c)
-  const perType: Array<Array<{ path: RenderedPath; count: number }>> = types.map((_, pos) => {
-    const samples = inWindow[pos]!.length > 0 ? inWindow[pos]! : newer[pos]!
+  const perType: Array<Array<{ path: RenderedPath; count: number }>> = types.map((type, pos) => {
+    // Objects made per call: those allocated between A and B. Types growing in bytes rather than
+    // count (backing stores reallocated larger): the largest ones allocated since A.
+    const perCall = type.countPerIteration >= 0.5
+    let samples = perCall && inWindow[pos]!.length > 0 ? inWindow[pos]! : [...inWindow[pos]!, ...newer[pos]!]
+    if (!perCall) samples = samples.sort((x, y) => c.nodeSelfSize[y]! - c.nodeSelfSize[x]!).slice(0, 3)
     const clusters = new Map<string, { path: RenderedPath; count: number }>()
     for (const i of samples) {
       const full = pathTo(tree, i)
@@ -237,7 +241,13 @@ function explainTypes(
   perType.forEach((clusters, pos) => {
     if (out.length < maxPaths && clusters[0]) out.push(toPath(pos, clusters[0]))
   })
-  const rest = perType.flatMap((clusters, pos) => clusters.slice(1).map((cl) => ({ pos, cl })))
+  // Further causes only when they hold a real share of the type (not a single stray object).
+  const rest = perType.flatMap((clusters, pos) =>
+    clusters
+      .slice(1)
+      .filter((cl) => cl.count >= Math.max(2, 0.1 * clusters[0]!.count))
+      .map((cl) => ({ pos, cl })),
+  )
   rest.sort((x, y) => y.cl.count - x.cl.count)
   for (const { pos, cl } of rest) {
     if (out.length >= maxPaths) break

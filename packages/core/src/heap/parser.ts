@@ -1,6 +1,6 @@
 // Streaming `.heapsnapshot` parser.
 //
-// The file is read in 1 MiB chunks and tokenized byte by byte; the whole text is never held in
+// The file is read in 1 MiB chunks into one reused buffer and tokenized byte by byte; the whole text is never held in
 // memory and never given to `JSON.parse` (only the small `snapshot` header object and strings
 // with escapes are). Node and edge fields go straight into typed-array columns sized from the
 // header's node_count / edge_count, so peak memory is about the columns plus the string table:
@@ -10,7 +10,7 @@
 // does not use (trace_function_infos, trace_tree, samples, locations, and any unknown key) are
 // skipped by bracket matching without materialising anything.
 
-import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { HeapSnapshot } from './snapshot.js'
 
 const CHUNK = 1 << 20
@@ -444,7 +444,6 @@ class Parser {
     const len = buf.length
     const cols = this.colCodes
     const fc = this.fieldCount
-    const nfc = this.nodeFieldCount
     let cur = this.cur
     let inNum = this.inNum
     let field = this.field
@@ -478,7 +477,7 @@ class Parser {
               name[row] = cur
               break
             case Col.ToNode:
-              to[row] = cur / nfc
+              to[row] = cur // an offset into nodes; divided by the node field count in finish()
               break
           }
           cur = 0
@@ -580,7 +579,7 @@ class Parser {
           this.edgeName[row] = v
           break
         case Col.ToNode:
-          this.edgeTo[row] = v / this.nodeFieldCount
+          this.edgeTo[row] = v
           break
       }
     }
@@ -621,19 +620,22 @@ class Parser {
         // Find the closing quote; note whether escapes occur.
         let q = p + 1
         let escapes = false
+        let ascii = true
         for (; q < len; q++) {
           const d = buf[q]!
           if (d === QUOTE) break
           if (d === BACKSLASH) {
             escapes = true
             q++
-          }
+          } else if (d >= 0x80) ascii = false
         }
         if (q >= len) {
           this.carry = Buffer.from(buf.subarray(p))
           return -1
         }
-        out.push(escapes ? (JSON.parse(buf.toString('utf8', p, q + 1)) as string) : buf.toString('utf8', p + 1, q))
+        out.push(
+          escapes ? (JSON.parse(buf.toString('utf8', p, q + 1)) as string) : buf.toString(ascii ? 'latin1' : 'utf8', p + 1, q),
+        )
         p = q + 1
         continue
       }
@@ -670,7 +672,14 @@ class Parser {
     const nodeName = this.nodeName.length === n ? this.nodeName : this.nodeName.slice(0, n)
     const edgeTo = this.edgeTo.length === m ? this.edgeTo : this.edgeTo.slice(0, m)
     for (let i = 0; i < n; i++) if (nodeName[i]! >= strings.length) this.fail(`node ${i} names string ${nodeName[i]} of ${strings.length}`)
-    for (let e = 0; e < m; e++) if (edgeTo[e]! >= n) this.fail(`edge ${e} points to node ${edgeTo[e]} of ${n}`)
+    // `to_node` is an offset into the nodes array: node index × node field count.
+    const nfc = this.nodeFieldCount
+    for (let e = 0; e < m; e++) {
+      const offset = edgeTo[e]!
+      const to = offset / nfc
+      if (to >= n || offset % nfc !== 0) this.fail(`edge ${e} points to node offset ${offset} (${n} nodes of ${nfc} fields)`)
+      edgeTo[e] = to
+    }
     this.nodeEdgeCount = new Uint32Array(0)
     return new HeapSnapshot({
       nodeTypes: meta.node_types[0].map(String),
@@ -741,8 +750,19 @@ function warmUp(): void {
 export async function parseHeapSnapshot(path: string, options: { chunkSize?: number } = {}): Promise<HeapSnapshot> {
   warmUp()
   const parser = new Parser()
-  const stream = createReadStream(path, { highWaterMark: Math.max(1, options.chunkSize ?? CHUNK) })
-  for await (const chunk of stream as AsyncIterable<Buffer>) parser.feed(chunk)
+  // One reused buffer: the parser copies what it keeps (strings, carried partial tokens), so
+  // reading does not allocate a new 1 MiB Buffer per chunk for the GC to sweep.
+  const buf = Buffer.allocUnsafe(Math.max(1, Math.floor(options.chunkSize ?? CHUNK)))
+  const file = await open(path, 'r')
+  try {
+    for (;;) {
+      const { bytesRead } = await file.read(buf, 0, buf.length, null)
+      if (bytesRead === 0) break
+      parser.feed(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead))
+    }
+  } finally {
+    await file.close()
+  }
   return parser.finish()
 }
 

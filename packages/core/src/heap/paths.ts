@@ -7,8 +7,8 @@
 //
 // - weak edges are never followed;
 // - code, object shapes and the internal synthetic roots (string table, compilation cache, C++
-//   handle scopes, ...) are not looked through at all, as in filters/reachable.ts: a path through
-//   them explains nothing;
+//   handle scopes, compiler handles, ...) are not looked through at all, as in
+//   filters/reachable.ts: a path through them explains nothing;
 // - stepping out of a runtime-internal node (hidden, native, a root) costs more than stepping out
 //   of a user object, and internal / hidden edges cost more than context / property / element ones.
 //
@@ -17,26 +17,10 @@
 
 import type { Classification } from './filters/index.js'
 import { internalRules } from './filters/index.js'
+import { COMPILER_HANDLE, INTERNAL_ROOTS } from './filters/reachable.js'
 import type { HeapSnapshot } from './snapshot.js'
 import { typeName } from './summary.js'
 
-const INTERNAL_ROOTS = new Set([
-  '(Internalized strings)',
-  '(External strings)',
-  '(Compilation cache)',
-  '(Code flusher)',
-  '(Builtins)',
-  '(Read-only roots)',
-  '(Smi roots)',
-  '(Startup object cache)',
-  '(Read-only object cache)',
-  '(Shareable object cache)',
-  '(Bootstrapper)',
-  '(Debugger)',
-  '(Retain maps)',
-  '(Extensions)',
-  '(Handle scope)',
-])
 
 /** Shortest-path tree from the root: parent edge / node of every reached node (-1 = none). */
 export interface PathTree {
@@ -50,6 +34,11 @@ export interface PathStep {
   /** Node reached. */
   node: number
 }
+
+/** Extra cost of an edge out of a runtime-internal (non-barrier) node. */
+const LEAVE_INTERNAL = 2
+/** Largest cost of one step: an internal edge (3) out of an internal node. */
+const MAX_COST = 3 + LEAVE_INTERNAL
 
 /** Edge weights: user-visible edges are cheap, runtime-internal ones dear. */
 function edgeWeights(s: HeapSnapshot): Uint8Array {
@@ -80,41 +69,44 @@ export function buildPathTree(s: HeapSnapshot, classification: Classification): 
   }
   const weights = edgeWeights(s)
   const weak = s.edgeTypeIndex('weak')
-  const dist = new Float64Array(n).fill(Infinity)
-  const done = new Uint8Array(n)
-  // Bucket queue: buckets[d] lists nodes at tentative distance d.
-  const buckets: number[][] = []
-  const push = (i: number, d: number) => {
-    ;(buckets[d] ??= []).push(i)
-  }
+  const INF = 0xffffffff
+  const dist = new Uint32Array(n).fill(INF)
+  // Dial's algorithm: edge costs are 1..MAX_COST, so MAX_COST + 1 circular buckets hold every
+  // tentative distance still to settle; memory is the frontier, not the whole graph.
+  const slots = MAX_COST + 1
+  const buckets: number[][] = Array.from({ length: slots }, () => [])
+  let pending = 1
   dist[0] = 0
-  push(0, 0)
-  const { firstEdge, edgeTo, edgeType } = s
-  for (let d = 0; d < buckets.length; d++) {
-    const bucket = buckets[d]
-    if (!bucket) continue
+  buckets[0]!.push(0)
+  const { firstEdge, edgeTo, edgeType, nodeType } = s
+  for (let d = 0; pending > 0; d++) {
+    const bucket = buckets[d % slots]!
+    // Entries pushed during this loop land in other buckets (costs are >= 1).
     for (let b = 0; b < bucket.length; b++) {
       const i = bucket[b]!
-      if (done[i] === 1 || dist[i] !== d) continue
-      done[i] = 1
+      pending--
+      if (dist[i] !== d) continue // stale: reached more cheaply later
       if (blocked[i] === 1) continue
       // Leaving an internal (non-barrier) node costs extra, so user objects are preferred holders.
-      const extra = reason[i] === 0 || i === 0 ? 0 : 2
+      const extra = reason[i] === 0 || i === 0 ? 0 : LEAVE_INTERNAL
+      const isRoot = nodeType[i] === synthetic
       const end = firstEdge[i + 1]!
       for (let e = firstEdge[i]!; e < end; e++) {
         const t = edgeType[e]!
         if (t === weak) continue
+        if (isRoot && COMPILER_HANDLE.test(s.edgeName(e))) continue
         const j = edgeTo[e]!
         const nd = d + weights[t]! + extra
         if (nd < dist[j]!) {
           dist[j] = nd
           parentEdge[j] = e
           parentNode[j] = i
-          push(j, nd)
+          buckets[nd % slots]!.push(j)
+          pending++
         }
       }
     }
-    buckets[d] = []
+    bucket.length = 0
   }
   return { parentEdge, parentNode }
 }
@@ -137,13 +129,60 @@ export interface RenderOptions {
   showStrings: boolean
 }
 
+const SHOWN_CHARS = 60
+
+/**
+ * Length and (when `want` > 0) leading text of a string node. V8 names a concatenated (cons)
+ * string `(concatenated string)`; its text is that of its `first` and `second` parts. A sliced
+ * string's name is its own text in current V8; `(sliced string)` would mean it is unknown.
+ */
+function stringValue(s: HeapSnapshot, i: number, want: number): { length: number; text: string; exact: boolean } {
+  let length = 0
+  let text = ''
+  let exact = true
+  let budget = 10_000 // nodes visited, for pathological cons trees
+  const visit = (j: number, depth: number) => {
+    if (--budget < 0 || depth > 200) {
+      exact = false
+      return
+    }
+    const type = s.nodeTypeName(j)
+    if (type === 'concatenated string') {
+      let first = -1
+      let second = -1
+      for (let e = s.firstEdge[j]!; e < s.firstEdge[j + 1]!; e++) {
+        const name = s.edgeName(e)
+        if (name === 'first') first = s.edgeTo[e]!
+        else if (name === 'second') second = s.edgeTo[e]!
+      }
+      if (first >= 0 && second >= 0) {
+        visit(first, depth + 1)
+        visit(second, depth + 1)
+        return
+      }
+      exact = false
+      return
+    }
+    const name = s.nodeNameOf(j)
+    if (type === 'sliced string' && name === '(sliced string)') {
+      exact = false
+      return
+    }
+    length += name.length
+    if (text.length < want) text += name.slice(0, want - text.length)
+  }
+  visit(i, 0)
+  return { length, text, exact }
+}
+
 /** Display name of a node: type name, with string contents redacted unless showStrings. */
 export function displayName(s: HeapSnapshot, i: number, opts: RenderOptions): string {
   const type = s.nodeTypeName(i)
   if (type === 'string' || type === 'concatenated string' || type === 'sliced string') {
-    const text = s.nodeNameOf(i)
-    if (!opts.showStrings) return `(string, ${text.length} chars)`
-    return JSON.stringify(text.length > 60 ? text.slice(0, 60) + '…' : text)
+    const value = stringValue(s, i, opts.showStrings ? SHOWN_CHARS + 1 : 0)
+    const length = `${value.exact ? '' : '≥'}${value.length}`
+    if (!opts.showStrings) return `(string, ${length} chars)`
+    return JSON.stringify(value.text.length > SHOWN_CHARS ? value.text.slice(0, SHOWN_CHARS) + '…' : value.text)
   }
   if (type === 'regexp' && opts.showStrings) return `/${s.nodeNameOf(i).slice(0, 60)}/`
   if (i === 0) return '(root)'

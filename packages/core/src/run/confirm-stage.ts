@@ -8,6 +8,7 @@ import type { ResolvedOptions } from '../options.js'
 import type { Findings } from '../report/build-report.js'
 import { confirm, type SnapshotPoint } from '../verdict/confirm.js'
 import { callRepeatedly, type CallState } from './call-subject.js'
+import { readHeap } from './heap-reading.js'
 
 export interface ConfirmStageInput {
   state: CallState
@@ -43,10 +44,10 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
     const points: Point[] = []
     const snapshot = async (label: string): Promise<Point> => {
       await input.settle()
-      const external = process.memoryUsage().external
+      const { heap, external } = readHeap()
       const file = v8.writeHeapSnapshot(join(dir, `${points.length + 1}-${label}.heapsnapshot`))
       await chmod(file, 0o600)
-      const point: Point = { calls: findings.measured, userBytes: 0, external, file }
+      const point: Point = { calls: findings.measured, userBytes: 0, heap, external, file }
       points.push(point)
       return point
     }
@@ -68,12 +69,15 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
         explain: opts.explain,
       })
       last.forEach((p, i) => (p.userBytes = analysis.userBytes[i]!))
-      const result = confirm(last, analysis.growingTypes, opts.threshold)
+      const screen = findings.screen!
+      const result = confirm(last, analysis.growingTypes, opts.threshold, { heap: screen.heapSuspect, external: screen.externalSuspect })
       const leak = result.heap === 'leak' || result.external === 'leak'
-      const unsure = !leak && (result.heap === 'unsure' || result.external === 'unsure')
+      const outcomes = [result.heap, result.external]
       const budgetLeft = opts.maxIterations - state.calls
       const canEscalate = escalations < maxEscalations && budgetLeft >= minIntervalCalls
-      const outcome = leak ? 'leak' : unsure ? (canEscalate ? 'suspect' : 'inconclusive') : 'clean'
+      const open = !leak && (outcomes.includes('unsure') || outcomes.includes('paused'))
+      // Out of budget: 'paused' (nothing grew) is clean, 'unsure' is inconclusive; neither is a leak.
+      const outcome = leak ? 'leak' : open && canEscalate ? 'suspect' : outcomes.includes('unsure') ? 'inconclusive' : 'clean'
       findings.decision.push({
         stage: 'confirm',
         iterations: last[2].calls - last[0].calls,
@@ -99,7 +103,8 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
         return
       }
       escalations++
-      calls = Math.min(calls * 3, Math.max(minIntervalCalls, budgetLeft))
+      const byTime = input.perCallMs > 0 ? Math.floor((3 * intervalTimeBudgetMs) / input.perCallMs) : Infinity
+      calls = Math.max(minIntervalCalls, Math.min(calls * 3, budgetLeft, byTime))
       findings.measured += await callRepeatedly(state, calls)
       await snapshot('final')
     }

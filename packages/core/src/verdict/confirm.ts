@@ -4,10 +4,19 @@ export interface SnapshotPoint {
   calls: number
   /** Self bytes of user data (compiled code, feedback, shapes and other V8 internals excluded). */
   userBytes: number
+  /** The screen's heap figure (heapUsed less code spaces) at the same moment. */
+  heap: number
   external: number
 }
 
-export type IntervalOutcome = 'leak' | 'clean' | 'unsure'
+/**
+ * - leak: grew in both intervals (and, for the heap, an object type grew in both)
+ * - clean: the latest interval did not grow, and what did grow was not user data (JIT, code)
+ * - paused: nothing grew at all: either one-off growth that has ended, or a step-shaped leak
+ *   (a table that doubles) between two steps. A longer interval tells them apart.
+ * - unsure: grew in one interval only (a step, a cache reaching its bound, noise)
+ */
+export type IntervalOutcome = 'leak' | 'clean' | 'paused' | 'unsure'
 
 export interface ConfirmResult {
   heap: IntervalOutcome
@@ -21,33 +30,43 @@ export interface ConfirmResult {
 /** Below this, growth over an interval is noise whatever the rate (a single late allocation). */
 export const minIntervalGrowth = 1024
 
-function judge(growth: [number, number], calls: [number, number], threshold: number, corroborated: boolean): IntervalOutcome {
-  const grows = (i: 0 | 1) => growth[i] / calls[i] >= threshold && growth[i] >= minIntervalGrowth
-  if (grows(0) && grows(1)) return corroborated ? 'leak' : 'unsure'
-  if (!grows(1)) return grows(0) ? 'unsure' : 'clean'
-  return 'unsure'
+type Pair = [number, number]
+
+function judge(user: Pair, total: Pair, calls: Pair, threshold: number, corroborated: boolean): IntervalOutcome {
+  const grows = (g: Pair, i: 0 | 1) => g[i] / calls[i] >= threshold && g[i] >= minIntervalGrowth
+  if (grows(user, 0) && grows(user, 1)) return corroborated ? 'leak' : 'unsure'
+  if (grows(user, 1)) return 'unsure'
+  if (grows(user, 0)) return 'unsure'
+  return grows(total, 0) || grows(total, 1) ? 'clean' : 'paused'
 }
 
 /**
  * Judge the last three snapshot points. A leak needs growth of user data in both intervals, at
  * least `threshold` bytes per call, and an object type that grew in both (the object-level
- * evidence: code and JIT warm-up never qualify because they are not user data). Growth in only
- * one interval is a step, a cache filling up or noise: the caller escalates with a longer
- * interval.
+ * evidence: code and JIT warm-up never qualify because they are not user data). The caller
+ * escalates 'paused' and 'unsure' with a longer interval while its budget lasts.
  */
-export function confirm(points: SnapshotPoint[], growingTypes: number, threshold: number): ConfirmResult {
+export function confirm(
+  points: SnapshotPoint[],
+  growingTypes: number,
+  threshold: number,
+  suspect: { heap: boolean; external: boolean },
+): ConfirmResult {
   const [a, b, c] = points.slice(-3) as [SnapshotPoint, SnapshotPoint, SnapshotPoint]
-  const calls: [number, number] = [b.calls - a.calls, c.calls - b.calls]
-  const heapGrowth: [number, number] = [b.userBytes - a.userBytes, c.userBytes - b.userBytes]
-  const externalGrowth: [number, number] = [b.external - a.external, c.external - b.external]
-  const heap = judge(heapGrowth, calls, threshold, growingTypes > 0)
-  const external = judge(externalGrowth, calls, threshold, true)
+  const calls: Pair = [b.calls - a.calls, c.calls - b.calls]
+  const userGrowth: Pair = [b.userBytes - a.userBytes, c.userBytes - b.userBytes]
+  const heapGrowth: Pair = [b.heap - a.heap, c.heap - b.heap]
+  const externalGrowth: Pair = [b.external - a.external, c.external - b.external]
+  const heap = suspect.heap ? judge(userGrowth, heapGrowth, calls, threshold, growingTypes > 0) : 'clean'
+  // External memory has no step-shaped structures or JIT noise: flat means clean.
+  const externalOutcome = suspect.external ? judge(externalGrowth, externalGrowth, calls, threshold, true) : 'clean'
+  const external = externalOutcome === 'paused' ? 'clean' : externalOutcome
   const span = calls[0] + calls[1]
-  const heapRate = (heapGrowth[0] + heapGrowth[1]) / span
+  const heapRate = (userGrowth[0] + userGrowth[1]) / span
   const externalRate = (externalGrowth[0] + externalGrowth[1]) / span
-  const fmt = (g: [number, number]) => `${Math.round(g[0] / calls[0])} then ${Math.round(g[1] / calls[1])} B/call`
+  const fmt = (g: Pair) => `${Math.round(g[0] / calls[0])} then ${Math.round(g[1] / calls[1])} B/call`
   const note =
-    `user data grew ${fmt(heapGrowth)} over ${calls[0]} + ${calls[1]} calls ` +
-    `(${growingTypes} type${growingTypes === 1 ? '' : 's'} grew in both); external ${fmt(externalGrowth)}`
+    `user data grew ${fmt(userGrowth)} (heap ${fmt(heapGrowth)}) over ${calls[0]} + ${calls[1]} calls, ` +
+    `${growingTypes} type${growingTypes === 1 ? '' : 's'} grew in both; external ${fmt(externalGrowth)}`
   return { heap, external, heapRate, externalRate, note }
 }

@@ -49,14 +49,19 @@ describe('startAllocationSampling', () => {
     expect(sink).toBe(10 * calls)
     expect(sites.length).toBeGreaterThan(0)
     const names = sites.map((s) => s.functionName)
-    // The record, its tags array and strings are allocated in the constructor / makeRecord.
-    expect(names.some((n) => n === 'LeakedRecord' || n === 'makeRecord')).toBe(true)
+    // The record, its tags array and strings are allocated in the constructor / makeRecord; with
+    // inlining (Node 24) V8 may attribute them to the caller leakOne.
+    const declaration: Record<string, string> = {
+      LeakedRecord: 'class LeakedRecord',
+      makeRecord: 'function makeRecord',
+      leakOne: 'function leakOne',
+    }
+    expect(names.some((n) => n in declaration)).toBe(true)
     expect(names).not.toContain('churn')
-    const top = sites.find((s) => s.functionName === 'makeRecord' || s.functionName === 'LeakedRecord')!
+    const top = sites.find((s) => s.functionName in declaration)!
     expect(top.file).toBe(thisFile)
-    const expectedLine = top.functionName === 'makeRecord' ? lineOf('function makeRecord') : lineOf('class LeakedRecord')
     // V8 reports the function's position; allow the line of its signature.
-    expect(Math.abs(top.line - expectedLine)).toBeLessThanOrEqual(1)
+    expect(Math.abs(top.line - lineOf(declaration[top.functionName]!))).toBeLessThanOrEqual(1)
     expect(top.column).toBeGreaterThanOrEqual(1)
     const total = sites.filter((s) => s.file === thisFile).reduce((a, s) => a + s.bytesPerIteration, 0)
     // One record (~40 B), a 2-element array (~32 B + elements ~32 B) and two strings (~48 B) per call.
@@ -64,6 +69,8 @@ describe('startAllocationSampling', () => {
     expect(total).toBeLessThan(600)
     const makeSite = sites.find((s) => s.functionName === 'makeRecord')
     if (makeSite) expect(makeSite.stack[0]).toMatch(/^leakOne \(.*allocation-sites\.test\.ts:\d+:\d+\)$/)
+    const leakSite = sites.find((s) => s.functionName === 'leakOne')
+    if (leakSite) expect(leakSite.stack[0]).toMatch(/allocation-sites\.test\.ts:\d+:\d+\)$/)
     // Nothing from leakproof's own source is an allocation site.
     const root = ownPackageRoot()
     expect(root).not.toBeNull()

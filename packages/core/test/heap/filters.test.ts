@@ -106,7 +106,7 @@ describe('classification of real heaps', () => {
       }
     }
     expect(heldByCodeOnly).toBeGreaterThan(10)
-    // V8 writes only live objects: everything is reachable from the root (weak edges included).
+    // V8 writes only live objects: all user data is reachable from the root (weak edges included).
     const seen = new Uint8Array(s.nodeCount)
     const stack = [0]
     seen[0] = 1
@@ -120,7 +120,14 @@ describe('classification of real heaps', () => {
         }
       }
     }
-    expect(seen.every((x) => x === 1)).toBe(true)
+    // (Node 22/24 also write 8 orphan code nodes for Intl.v8BreakIterator: internal anyway.)
+    let unreachable = 0
+    for (let i = 0; i < s.nodeCount; i++) {
+      if (seen[i]) continue
+      unreachable++
+      expect(c.reason[i]).not.toBe(0)
+    }
+    expect(unreachable).toBeLessThan(20)
     expect(c.userCount + c.internalCount).toBe(s.nodeCount)
     expect(total).toBe(1225)
   })

@@ -19,9 +19,10 @@ export function fullGc(): void {
 
 /**
  * The engine's protocol: warm up, snapshot A, `calls` calls, B, `calls` calls, C.
- * Returns the three files.
+ * Returns the three files, in a new directory under `parent`.
  */
-export function threeSnapshots(dir: string, call: (i: number) => void, calls = 200, warmup = 50): [string, string, string] {
+export function threeSnapshots(parent: string, call: (i: number) => void, calls = 200, warmup = 50): [string, string, string] {
+  const dir = mkdtempSync(join(parent, 'run-'))
   const files: [string, string, string] = ['', '', '']
   let i = 0
   for (let k = 0; k < warmup; k++) call(i++)

@@ -255,7 +255,8 @@ export class EachTestMode {
     this.running = running
     const snapshots = this.expect()?.getState().snapshotState
     const id = jestTestId(test)
-    const snapshotCounter = snapshots?._counters instanceof Map ? snapshots._counters.get(id) : undefined
+    const counters = isMapLike(snapshots?._counters) ? snapshots!._counters! : undefined
+    const snapshotCounter = counters?.get(id)
 
     // 1. The test as it would run anyway: its own failure is reported as itself, nothing else.
     const first = callTestFn(fn, context)
@@ -272,33 +273,33 @@ export class EachTestMode {
     const { beforeEach, afterEach } = eachHooks(test)
     const sequence = [...afterEach.map((h) => h.fn), ...beforeEach.map((h) => h.fn), fn]
     const expectState = this.saveExpectState()
-    const resetSnapshots =
-      snapshots?._counters instanceof Map
-        ? () => {
-            if (snapshotCounter === undefined) snapshots._counters!.delete(id)
-            else snapshots._counters!.set(id, snapshotCounter)
-          }
-        : undefined
-    const subject = resetSnapshots
+    // Every repeat's toMatchSnapshot() must compare with the snapshots the first run used.
+    const resetSnapshots = counters
       ? () => {
-          resetSnapshots()
-          return callInSequence(sequence, context)
+          if (snapshotCounter === undefined) counters.delete(id)
+          else counters.set(id, snapshotCounter)
         }
-      : () => callInSequence(sequence, context)
-    const options = { ...this.init.options, ...running.options }
+      : undefined
+    let repeats = 0
+    const subject = () => {
+      repeats++
+      resetSnapshots?.()
+      return callInSequence(sequence, context)
+    }
+    const options: LeakOptions = { ...this.init.options, ...running.options }
 
     let report: LeakReport
     try {
       report = await measureLeak(subject, options)
     } catch (error) {
-      if (error instanceof SubjectError) throw repeatFailure(error)
-      this.record(test, 'error', undefined, error instanceof Error ? error.message : String(error))
+      if (error instanceof SubjectError) throw repeatFailure(error.cause, error.iteration)
+      this.record(test, 'error', undefined, messageOf(error))
       throw error
     } finally {
       this.restoreExpectState(expectState)
     }
     this.record(test, report.leaked ? 'leak' : 'clean', report)
-    if (report.leaked) throw leakFailure(test, report, beforeEach.length + afterEach.length)
+    if (report.leaked) throw leakFailure(test, report, 1 + repeats, beforeEach.length + afterEach.length)
   }
 
   private expect(): ExpectLike | undefined {
@@ -356,6 +357,15 @@ export class EachTestMode {
   }
 }
 
+// jest-circus and expect live in the test file's realm: check shapes, not instanceof.
+function isMapLike(value: unknown): value is Map<string, number> {
+  return typeof value === 'object' && value !== null && typeof (value as Map<string, number>).get === 'function' && typeof (value as Map<string, number>).set === 'function' && typeof (value as Map<string, number>).delete === 'function'
+}
+
+function messageOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && typeof (error as Error).message === 'string' ? (error as Error).message : String(error)
+}
+
 function stackFrames(stack: string): string {
   const lines = stack.split('\n')
   const first = lines.findIndex((l) => /^\s+at /.test(l))
@@ -363,15 +373,21 @@ function stackFrames(stack: string): string {
 }
 
 /** A repeat failed: report the test's own error (hook or assertion), saying which repeat. */
-function repeatFailure(error: SubjectError): unknown {
-  const cause = error.cause
+function repeatFailure(cause: unknown, repeat: number): unknown {
   const note =
     `\n\n(leakproof per-test mode: this failure happened when the test was repeated, on repeat ` +
-    `${error.iteration}, with its afterEach and beforeEach hooks run around it. The first run passed: the ` +
+    `${repeat}, with its afterEach and beforeEach hooks run around it. The first run passed: the ` +
     'test depends on state its hooks do not reset, or is flaky.)'
-  if (cause instanceof Object && typeof (cause as Error).message === 'string' && Object.isExtensible(cause)) {
+  // The error comes from the test file's realm: no instanceof against this realm's classes.
+  if (typeof cause === 'object' && cause !== null && typeof (cause as Error).message === 'string' && Object.isExtensible(cause)) {
     try {
-      ;(cause as Error).message += note
+      const error = cause as Error
+      const before = error.message
+      error.message += note
+      // Jest prints the stack, which carries the message as it was when the error was made.
+      if (typeof error.stack === 'string' && error.stack.includes(before)) {
+        error.stack = error.stack.replace(before, error.message)
+      }
       return cause
     } catch {
       // a read-only message: report it unchanged
@@ -380,9 +396,8 @@ function repeatFailure(error: SubjectError): unknown {
   return cause
 }
 
-function leakFailure(test: CircusTest, report: LeakReport, hookCount: number): LeakError {
+function leakFailure(test: CircusTest, report: LeakReport, runs: number, hookCount: number): LeakError {
   const error = new LeakError(report)
-  const runs = report.iterations + report.warmupIterations + 1
   const hooks = hookCount === 0 ? 'no beforeEach/afterEach hooks' : `its ${hookCount} beforeEach/afterEach hook${hookCount === 1 ? '' : 's'} around every run`
   error.message =
     `leakproof: this test retains memory every time it runs.\n` +

@@ -18,7 +18,7 @@ import {
   type LeakReport,
   type TestLeakRecord,
 } from '@leakproof/core'
-import { eachTestDefaults, mergeOptions, type EachTestSetting } from '../config.js'
+import { mergeOptions, type EachTestSetting } from '../config.js'
 import { leakAssertionCount } from './matchers.js'
 import { workerSettings } from './settings.js'
 import {
@@ -61,7 +61,7 @@ export function testSetting(task: TaskLike): LeakOptions | undefined {
   }
   if (explicit === false) return undefined
   if (explicit === undefined) return eachTest === false ? undefined : eachTest
-  const base = eachTest === false ? mergeOptions(eachTestDefaults, options) : eachTest
+  const base = eachTest === false ? options : eachTest
   if (explicit === true) return base
   if (typeof explicit !== 'object' || explicit === null || Array.isArray(explicit)) {
     throw new LeakproofUsageError(
@@ -87,10 +87,36 @@ export function installEachTest(): void {
       )
     }
     const assertionsBefore = leakAssertionCount()
-    const register = (task.context.onTestFinished ?? undefined) as ((fn: HookFn, timeout?: number) => void) | undefined
+    const started = performance.now()
+    const register = task.context.onTestFinished as ((fn: HookFn, timeout?: number) => void) | undefined
     // Timeout 0: no hook timeout around the measurement; the engine has its own (`timeout` option).
-    register?.(() => checkTest(task, options, assertionsBefore), 0)
+    register?.(() => checkTest(task, fitToTest(options, performance.now() - started), assertionsBefore), 0)
   })
+}
+
+/** Time the calls of a per-test check may take before the heap is first judged (warm-up + screen). */
+const screenBudgetMs = 4000
+/** The engine's defaults (200 warm-up + 400 measured calls), used for tests that run fast enough. */
+const maxRuns = 600
+const minRuns = 60
+
+/**
+ * Unless the options say otherwise, fit the number of runs to the test's cost: a test as cheap as a
+ * typical `toLeak()` subject gets the engine's defaults; a slower one (its first run, hooks
+ * included, took `firstRunMs`) fewer runs and a longer timeout, so that checking it stays within
+ * seconds.
+ */
+export function fitToTest(options: LeakOptions, firstRunMs: number): LeakOptions {
+  const perRun = Math.max(firstRunMs, 0.01)
+  const fitted: LeakOptions = { ...options }
+  if (options.warmup === undefined && options.iterations === undefined) {
+    const runs = Math.min(maxRuns, Math.max(minRuns, Math.floor(screenBudgetMs / perRun)))
+    fitted.iterations = Math.max(10, Math.round((runs * 2) / 3))
+    fitted.warmup = runs - fitted.iterations
+  }
+  // Screening plus two confirmation intervals of at least 50 runs, twice over.
+  fitted.timeout ??= Math.max(30_000, Math.ceil(perRun * ((fitted.warmup ?? 200) + (fitted.iterations ?? 400) + 200) * 2))
+  return fitted
 }
 
 async function checkTest(task: TaskLike, options: LeakOptions, assertionsBefore: number): Promise<void> {
@@ -133,6 +159,9 @@ function describe(error: unknown): string {
 /** The error a leaking test fails with: core's LeakError (carries `.report`), framed for a whole test. */
 function leakFailure(report: LeakReport): LeakError {
   const error = new LeakError(report)
+  // Vitest prints an error's enumerable properties under the message: keep the (large) report
+  // reachable for code that catches the error, but out of the printout.
+  Object.defineProperty(error, 'report', { value: report, enumerable: false, writable: false, configurable: true })
   error.message =
     'this test leaks: run again and again with its beforeEach/afterEach hooks, every run retained memory.\n\n' +
     report.summary

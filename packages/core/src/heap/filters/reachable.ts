@@ -6,7 +6,7 @@ import type { GraphRule } from './rule.js'
  * compilation cache, builtins, read-only and startup caches, the debugger. Something reachable
  * only through these is not data the program can reach.
  */
-const INTERNAL_ROOTS = new Set([
+export const INTERNAL_ROOTS: ReadonlySet<string> = new Set([
   '(Internalized strings)',
   '(External strings)',
   '(Compilation cache)',
@@ -31,7 +31,7 @@ const INTERNAL_ROOTS = new Set([
  * (TurboFan): while 400 functions warm up, 3-4 object-literal boilerplates per 200 calls were held
  * only by those and by `(Handle scope)` entries of the same job.
  */
-const COMPILER_HANDLE = /IdentityMapBase/
+export const COMPILER_HANDLE = /IdentityMapBase/
 
 /**
  * Marks as internal every node that is reachable from the root only through runtime internals:

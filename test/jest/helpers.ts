@@ -1,0 +1,225 @@
+// Runs the real Jest CLI (29 or 30, from the workspaces under test/jest/versions) on a fixture
+// project in a child process and collects what it printed, its exit code and its --json results.
+
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const here = dirname(fileURLToPath(import.meta.url))
+export const repoRoot = resolve(here, '../..')
+export const fixturesDir = join(here, 'fixtures')
+
+export type JestMajor = 29 | 30
+export const majors: JestMajor[] = [29, 30]
+
+/** The workspace that installs one Jest major (see test/jest/versions/<major>/package.json). */
+export function majorDir(major: JestMajor): string {
+  return join(here, 'versions', String(major))
+}
+
+/** Resolve a module the way that Jest major's workspace sees it (nested or hoisted). */
+export function resolveFrom(major: JestMajor, request: string): string {
+  return createRequire(join(majorDir(major), 'package.json')).resolve(request)
+}
+
+export function installedVersion(major: JestMajor, pkg: string): string {
+  const path = resolveFrom(major, `${pkg}/package.json`)
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version
+}
+
+type JestConfig = Record<string, unknown>
+
+const jestInternals: Record<string, string> = {
+  'ts-jest': 'ts-jest',
+  'babel-jest': 'babel-jest',
+}
+
+/**
+ * Pin the modules Jest would otherwise resolve from the fixture's rootDir (which walks up to the
+ * repository's node_modules and finds whichever major npm hoisted) to the major under test.
+ */
+export function pinToMajor(config: JestConfig, major: JestMajor): JestConfig {
+  const pinned: JestConfig = { ...config, testRunner: resolveFrom(major, 'jest-circus/runner') }
+  const env = config.testEnvironment
+  if (env === undefined || env === 'node' || env === 'jest-environment-node') {
+    pinned.testEnvironment = resolveFrom(major, 'jest-environment-node')
+  }
+  const transform = config.transform as Record<string, string | [string, unknown]> | undefined
+  if (transform) {
+    const out: Record<string, unknown> = {}
+    for (const [pattern, value] of Object.entries(transform)) {
+      const name = Array.isArray(value) ? value[0] : value
+      const path = jestInternals[name] ? resolveFrom(major, jestInternals[name]) : name
+      out[pattern] = Array.isArray(value) ? [path, value[1]] : path
+    }
+    pinned.transform = out
+  }
+  return pinned
+}
+
+/** The fixture's own jest.config.cjs (what a user would write). */
+export function fixtureConfig(fixture: string): JestConfig {
+  const path = join(fixturesDir, fixture, 'jest.config.cjs')
+  const require = createRequire(import.meta.url)
+  delete require.cache[path]
+  return { ...(require(path) as JestConfig) }
+}
+
+export interface AssertionResult {
+  fullName: string
+  title: string
+  ancestorTitles: string[]
+  status: 'passed' | 'failed' | 'pending' | 'skipped' | 'todo' | 'disabled'
+  failureMessages: string[]
+  duration?: number | null
+}
+
+export interface JestJson {
+  success: boolean
+  numFailedTests: number
+  numPassedTests: number
+  numTotalTests: number
+  testResults: Array<{ name: string; status: string; message: string; assertionResults: AssertionResult[] }>
+}
+
+export interface JestRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  /** stdout + stderr, ANSI codes removed. */
+  output: string
+  json: JestJson | undefined
+  durationMs: number
+  pid: number | undefined
+  /** Assertion results by full test name. */
+  byName: Map<string, AssertionResult>
+}
+
+export interface RunJestOptions {
+  major: JestMajor
+  fixture: string
+  /** Changes over the fixture's jest.config.cjs. */
+  config?: JestConfig
+  /** More CLI arguments (test path patterns, -t, --maxWorkers...). */
+  args?: string[]
+  env?: Record<string, string>
+  /** Launch as `node --expose-gc jest` instead of relying on leakproof's runtime fallback. */
+  exposeGc?: boolean
+  timeoutMs?: number
+}
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    // Nothing of the outer Vitest run (its workers' settings, a leakproof reporter's records dir).
+    if (/^(LEAKPROOF_|VITEST|JEST_WORKER_ID$|NODE_OPTIONS$|FORCE_COLOR$|TINYPOOL)/.test(key)) continue
+    env[key] = value
+  }
+  return { ...env, NO_COLOR: '1', CI: 'true', ...extra }
+}
+
+// eslint-disable-next-line no-control-regex
+const ansi = /\u001b\[[0-9;]*m/g
+
+export async function runJest(options: RunJestOptions): Promise<JestRun> {
+  const { major, fixture } = options
+  const rootDir = join(fixturesDir, fixture)
+  const config = pinToMajor({ ...fixtureConfig(fixture), ...options.config, rootDir }, major)
+  const work = mkdtempSync(join(tmpdir(), `leakproof-jest${major}-`))
+  const outputFile = join(work, 'results.json')
+  const cacheDirectory = join(tmpdir(), `leakproof-jest-cache-${major}`)
+  mkdirSync(cacheDirectory, { recursive: true })
+  const jestBin = resolveFrom(major, 'jest/bin/jest.js')
+  const args = [
+    ...(options.exposeGc ? ['--expose-gc'] : []),
+    jestBin,
+    '--config',
+    JSON.stringify(config),
+    '--ci',
+    '--no-watchman',
+    '--json',
+    '--outputFile',
+    outputFile,
+    '--cacheDirectory',
+    cacheDirectory,
+    ...(options.args ?? []),
+  ]
+  const started = performance.now()
+  const child = spawn(process.execPath, args, { cwd: rootDir, env: cleanEnv(options.env) })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const timeoutMs = options.timeoutMs ?? 600_000
+  const code = await new Promise<number | null>((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`jest ${major} on ${fixture} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`))
+    }, timeoutMs)
+    child.on('error', reject)
+    child.on('close', (exit) => {
+      clearTimeout(timer)
+      resolvePromise(exit)
+    })
+  })
+  const durationMs = performance.now() - started
+  let json: JestJson | undefined
+  try {
+    json = JSON.parse(readFileSync(outputFile, 'utf8')) as JestJson
+  } catch {
+    json = undefined
+  }
+  rmSync(work, { recursive: true, force: true })
+  const byName = new Map<string, AssertionResult>()
+  for (const file of json?.testResults ?? []) for (const a of file.assertionResults) byName.set(a.fullName, a)
+  return {
+    code,
+    stdout,
+    stderr,
+    output: (stdout + '\n' + stderr).replace(ansi, ''),
+    json,
+    durationMs,
+    pid: child.pid,
+    byName,
+  }
+}
+
+/** A readable account of a run, for assertion messages. */
+export function describeRun(run: JestRun): string {
+  const lines = [`exit ${run.code} after ${Math.round(run.durationMs)} ms`]
+  for (const [name, a] of run.byName) lines.push(`  ${a.status.padEnd(7)} ${name}`)
+  const tail = run.output.length > 6000 ? '…' + run.output.slice(-6000) : run.output
+  return `${lines.join('\n')}\n--- output ---\n${tail}`
+}
+
+// The corpus is ESM (test/corpus/subjects.mjs); Jest without --experimental-vm-modules needs
+// CommonJS. Generated once per run into fixtures/.generated (git-ignored).
+export const generatedDir = join(fixturesDir, '.generated')
+
+export function generateCorpusCjs(): string {
+  const source = readFileSync(join(repoRoot, 'test/corpus/subjects.mjs'), 'utf8')
+  let imports = 0
+  let exportsSeen = 0
+  const cjs = source
+    .replace(/^import \{([^}]+)\} from '([^']+)'$/gm, (_, names: string, from: string) => {
+      imports++
+      return `const {${names}} = require('${from}')`
+    })
+    .replace(/^export const (\w+) =/gm, (_, name: string) => {
+      exportsSeen++
+      return `const ${name} = exports.${name} =`
+    })
+  if (/^\s*(import|export)\b/m.test(cjs) || exportsSeen < 2) {
+    throw new Error(
+      `test/corpus/subjects.mjs changed shape (${imports} imports, ${exportsSeen} exports converted); ` +
+        'update generateCorpusCjs in test/jest/helpers.ts',
+    )
+  }
+  mkdirSync(generatedDir, { recursive: true })
+  const path = join(generatedDir, 'subjects.cjs')
+  writeFileSync(path, `// Generated from test/corpus/subjects.mjs by test/jest/helpers.ts. Do not edit.\n'use strict'\n${cjs}`)
+  return path
+}

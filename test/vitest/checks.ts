@@ -1,0 +1,171 @@
+// Assertions on fixture runs, shared by the Vitest 3, 4 and 5 integration tests.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect } from 'vitest'
+import { clean, leaky } from '../corpus/subjects.mjs'
+import { digest, type RunResult } from './harness.js'
+
+/** Corpus subjects for the runs that cover a representative subset (other pools and versions). */
+export const subset = {
+  leaky: ['unbounded Map cache of sessions', 'EventEmitter listener never removed', 'setInterval never cleared'],
+  clean: ['object temporaries', 'bounded LRU (100) at its bound', 'async: awaits a macrotask'],
+}
+export const subsetEnv = { LEAKPROOF_SUBJECTS: JSON.stringify([...subset.leaky, ...subset.clean]) }
+
+/** The `matchers` fixture: each leaky subject's test fails with a leak report, each clean one passes. */
+export function checkSubjects(run: RunResult, names: { leaky: string[]; clean: string[] }, gc: 'expose-gc' | 'runtime-flag'): void {
+  const context = digest(run)
+  expect(run.exitCode, context).toBe(1)
+  expect(run.tests.size, context).toBe(names.leaky.length + names.clean.length + skippedPlaceholders(run))
+  for (const name of names.leaky) {
+    const entry = leaky.find((e) => e.name === name)!
+    const result = run.tests.get(`leaky: ${name}`)
+    expect(result?.status, `leaky: ${name}\n${context}`).toBe('failed')
+    expect(result!.failure, name).toContain('Expected the function not to leak, but it did.')
+    expect(result!.failure, name).toContain('Leak: the subject retained')
+    if (entry.type) expect(result!.failure, name).toContain(entry.type)
+  }
+  for (const name of names.clean) {
+    const result = run.tests.get(`clean: ${name}`)
+    expect(result?.status, `clean: ${name}\n${result?.failure}\n${context}`).toBe('passed')
+  }
+  // The reporter's JSON run report: one matcher record per test, with the verdict the test got.
+  const report = run.report!
+  expect(report, context).toBeDefined()
+  expect(report.schemaVersion).toBe(1)
+  expect(report.run.framework).toBe('vitest')
+  expect(report.tests).toHaveLength(names.leaky.length + names.clean.length)
+  for (const record of report.tests) {
+    expect(record.source).toBe('matcher')
+    expect(record.file).toMatch(/^(leaky|clean)-\d\.test\.ts$/)
+    expect(record.verdict, record.name).toBe(record.name.startsWith('leaky:') ? 'leak' : 'clean')
+    // forks get --expose-gc from the plugin; threads cannot, and the engine turns GC on itself.
+    expect(record.report?.runtime.gc, record.name).toBe(gc)
+  }
+  // The summary table: a header and a row per test.
+  expect(run.output).toContain('leakproof: leak checks of this run')
+  expect(run.output).toMatch(/test\s+verdict\s+heap\/call\s+external\/call\s+top retained type/)
+  expect(run.output).toMatch(/leaky: unbounded Map cache of sessions\s+leak\s+[\d.]+ B\s+[-\d.]+ B\s+Session \+1\/call/)
+}
+
+function skippedPlaceholders(run: RunResult): number {
+  return [...run.tests.keys()].filter((name) => name.startsWith('no ') && name.endsWith(' subject selected')).length
+}
+
+/** All subjects of the corpus (the full run in the forks pool). */
+export const allSubjects = { leaky: leaky.map((e) => e.name), clean: clean.map((e) => e.name) }
+
+interface HookCounts {
+  counts: Record<'fileBeforeEach' | 'fileAfterEach' | 'beforeEach' | 'cleanup' | 'afterEach' | 'body' | 'onTestFinished', number>
+  events: string[]
+}
+
+/** The `each-test` fixture with `eachTest: true`. */
+export function checkEachTestRun(run: RunResult): void {
+  const context = digest(run)
+  const status = (name: string) => run.tests.get(name)?.status
+  const failure = (name: string) => run.tests.get(name)?.failure ?? ''
+  expect(run.exitCode, context).toBe(1)
+
+  // A test whose runs retain memory fails with the leak report.
+  expect(status('keeps every session it opens'), context).toBe('failed')
+  expect(failure('keeps every session it opens')).toContain('LeakError: this test leaks')
+  expect(failure('keeps every session it opens')).toContain('Leak: the subject retained')
+  expect(failure('keeps every session it opens')).toMatch(/Session\s+1\s/)
+  // ... and the report's data stays out of the printout.
+  expect(failure('keeps every session it opens')).not.toContain('retainedTypes')
+
+  // Clean tests pass, async ones too.
+  expect(status('lets go of its temporaries'), failure('lets go of its temporaries')).toBe('passed')
+  expect(status('async: awaits I/O-like work and lets go'), failure('async: awaits I/O-like work and lets go')).toBe('passed')
+
+  // Hooks ran around every repeat, in Vitest's own order.
+  const hooksTest = 'a suite with hooks > sees fresh state from beforeEach on every run'
+  expect(status(hooksTest), failure(hooksTest)).toBe('passed')
+  const hooks = JSON.parse(readFileSync(join(run.outDir, 'hooks.json'), 'utf8')) as HookCounts
+  const record = run.records.get(hooksTest)!
+  expect(record.verdict).toBe('clean')
+  const runs = 1 + record.report!.warmupIterations + record.report!.iterations
+  expect(hooks.counts).toEqual({
+    fileBeforeEach: runs,
+    fileAfterEach: runs,
+    beforeEach: runs,
+    cleanup: runs,
+    afterEach: runs,
+    body: runs,
+    onTestFinished: runs,
+  })
+  expect(runs).toBeGreaterThan(100)
+  const order = ['file beforeEach', 'suite beforeEach', 'body', 'suite afterEach', 'file afterEach', 'suite beforeEach cleanup', 'onTestFinished']
+  expect(hooks.events).toEqual([...order.map((e) => `1: ${e}`), ...order.map((e) => `2: ${e}`)])
+
+  // A test failing its own assertion is reported as that failure, not as a verdict.
+  expect(status('fails its own assertion')).toBe('failed')
+  expect(failure('fails its own assertion')).toContain('AssertionError: expected 2 to be 3')
+  expect(failure('fails its own assertion')).not.toContain('Leak:')
+  expect(failure('fails its own assertion')).not.toContain('leakproof:')
+  expect(run.records.has('fails its own assertion')).toBe(false)
+  // A test that passes once but fails when repeated: its own assertion, with leakproof's note.
+  expect(status('passes once, then fails when repeated')).toBe('failed')
+  expect(failure('passes once, then fails when repeated')).toContain('AssertionError: expected 2 to be 1')
+  expect(failure('passes once, then fails when repeated')).toContain('passed its first run and failed on run 2')
+  expect(run.records.get('passes once, then fails when repeated')?.verdict).toBe('error')
+
+  // Concurrent tests are refused with a clear message.
+  expect(status('runs concurrently')).toBe('failed')
+  expect(failure('runs concurrently')).toContain('LeakproofUsageError: this test runs concurrently')
+
+  // A test with its own leak assertion is not measured again around it.
+  expect(status('makes its own leak assertion'), failure('makes its own leak assertion')).toBe('passed')
+  expect(run.records.get('makes its own leak assertion')?.source).toBe('matcher')
+
+  // Opt-outs: each of these retains memory per run, and passes.
+  for (const name of [
+    'opted out with meta',
+    'opted out with leakTest.with(false)',
+    'a suite opted out with checkEachTest(false) > inside the suite',
+  ]) {
+    expect(status(name), `${name}: ${failure(name)}`).toBe('passed')
+    expect(run.records.has(name), name).toBe(false)
+  }
+
+  // Per-test records in the JSON run report, and rows in the table.
+  const eachTest = run.report!.tests.filter((r) => r.source === 'each-test')
+  expect(eachTest.map((r) => `${r.name}: ${r.verdict}`).sort()).toEqual(
+    [
+      'a suite with hooks > sees fresh state from beforeEach on every run: clean',
+      'async: awaits I/O-like work and lets go: clean',
+      'keeps every session it opens: leak',
+      'lets go of its temporaries: clean',
+      'passes once, then fails when repeated: error',
+    ].sort(),
+  )
+  expect(run.output).toMatch(/keeps every session it opens\s+leak\s+[\d.]+ B\s+[-\d.]+ B\s+Session \+1\/call/)
+}
+
+/** The `each-test` fixture with per-test mode off: only opted-in tests are checked. */
+export function checkOptInRun(run: RunResult): void {
+  const context = digest(run)
+  const status = (name: string) => run.tests.get(name)?.status
+  const failure = (name: string) => run.tests.get(name)?.failure ?? ''
+  expect(run.exitCode, context).toBe(1)
+  expect(status('not selected'), context).toBe('passed')
+  expect(status('a suite selected with checkEachTest() > opted back out'), context).toBe('passed')
+  for (const name of [
+    'selected with leakTest',
+    'selected with meta',
+    'a suite selected with checkEachTest() > inside the suite',
+    'a top-level test',
+  ]) {
+    expect(status(name), `${name}\n${context}`).toBe('failed')
+    expect(failure(name), name).toContain('Leak: the subject retained')
+    expect(run.records.get(name)?.verdict, name).toBe('leak')
+  }
+  expect([...run.records.keys()].sort()).toEqual(
+    ['a suite selected with checkEachTest() > inside the suite', 'a top-level test', 'selected with leakTest', 'selected with meta'].sort(),
+  )
+  // Options given with the opt-in reach the engine.
+  const stage = (name: string, s: string) => run.records.get(name)!.report!.decision.find((d) => d.stage === s)!
+  expect(stage('selected with meta', 'screen').iterations).toBe(60)
+  expect(stage('a top-level test', 'warmup').iterations).toBe(10)
+}

@@ -1,0 +1,16 @@
+// A representative subset of the corpus in the pools that run tests in worker threads, where
+// --expose-gc cannot be passed and the engine turns GC on at run time.
+import { beforeAll, describe, test } from 'vitest'
+import { checkSubjects, subset, subsetEnv } from './checks.js'
+import { runVitest, vitest4, type RunResult } from './harness.js'
+
+describe.each(['threads', 'vmThreads'])('Vitest 4, %s pool: corpus subset through toLeak()', (pool) => {
+  let run: RunResult
+  beforeAll(async () => {
+    run = await runVitest(vitest4, 'matchers', { args: ['--pool', pool], env: subsetEnv, timeoutMs: 300_000 })
+  }, 300_000)
+
+  test('leaky subjects fail with the leak report, clean ones pass', () => {
+    checkSubjects(run, subset, 'runtime-flag')
+  })
+})
