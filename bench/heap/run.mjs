@@ -29,6 +29,7 @@ if (process.env.LP_BENCH_TASK) {
     process.stderr.write = () => true
   }
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   let detail = ''
   if (task === 'ours-parse') {
     const { parseHeapSnapshot } = await import('./.build/heap.mjs')
@@ -63,7 +64,8 @@ if (process.env.LP_BENCH_TASK) {
     throw new Error(`unknown task ${task}`)
   }
   const ms = performance.now() - t0
-  process.send({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, detail })
+  const cpu = process.cpuUsage(c0)
+  process.send({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024, detail })
   process.exit(0)
 }
 
@@ -118,8 +120,8 @@ for (const size of sizes) {
         if (!task) continue
         const m = await measure(task, args)
         const b = best[side]
-        best[side] = b ? { ms: Math.min(b.ms, m.ms), maxRssMB: Math.max(b.maxRssMB, m.maxRssMB), detail: m.detail } : m
-        process.stderr.write(`${size} ${task} run ${r + 1}: ${m.ms.toFixed(0)} ms, ${m.maxRssMB.toFixed(0)} MB peak RSS — ${m.detail}\n`)
+        best[side] = b ? { ms: Math.min(b.ms, m.ms), cpuMs: Math.min(b.cpuMs, m.cpuMs), maxRssMB: Math.max(b.maxRssMB, m.maxRssMB), detail: m.detail } : m
+        process.stderr.write(`${size} ${task} run ${r + 1}: ${m.ms.toFixed(0)} ms (CPU ${m.cpuMs.toFixed(0)} ms), ${m.maxRssMB.toFixed(0)} MB peak RSS — ${m.detail}\n`)
       }
     }
     rows.push({ size, mb, what, ...best })
@@ -127,11 +129,16 @@ for (const size of sizes) {
 }
 
 const fmtMs = (x) => (x ? `${(x.ms / 1000).toFixed(2)} s` : '—')
+const fmtCpu = (x) => (x ? `${(x.cpuMs / 1000).toFixed(2)} s` : '—')
 const fmtRss = (x, mb) => (x ? `${x.maxRssMB.toFixed(0)} MB (${(x.maxRssMB / mb).toFixed(2)}×)` : '—')
-console.log(`\nNode ${process.version}, ${runs} run(s) each, fastest time / largest peak RSS shown; RSS ratio is to the snapshot file size.\n`)
-console.log('| snapshot | task | leakproof time | memlab time | speed-up | leakproof peak RSS | memlab peak RSS |')
-console.log('|---|---|---|---|---|---|---|')
+const ratio = (a, b) => (a && b ? `${(b / a).toFixed(1)}×` : '—')
+const { loadavg, cpus } = await import('node:os')
+console.log(`\nNode ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' / ')}; ${runs} run(s) each: fastest wall time, lowest CPU time (user + system), largest peak RSS (ratio to the file size).\n`)
+console.log('| snapshot | task | leakproof wall | memlab wall | speed-up (wall) | leakproof CPU | memlab CPU | speed-up (CPU) | leakproof peak RSS | memlab peak RSS |')
+console.log('|---|---|---|---|---|---|---|---|---|---|')
 for (const r of rows) {
-  const speed = r.ours && r.theirs ? `${(r.theirs.ms / r.ours.ms).toFixed(1)}×` : '—'
-  console.log(`| ${r.size} (${r.mb.toFixed(1)} MB) | ${r.what} | ${fmtMs(r.ours)} | ${fmtMs(r.theirs)} | ${speed} | ${fmtRss(r.ours, r.mb)} | ${fmtRss(r.theirs, r.mb)} |`)
+  console.log(
+    `| ${r.size} (${r.mb.toFixed(1)} MB) | ${r.what} | ${fmtMs(r.ours)} | ${fmtMs(r.theirs)} | ${ratio(r.ours?.ms, r.theirs?.ms)} | ` +
+      `${fmtCpu(r.ours)} | ${fmtCpu(r.theirs)} | ${ratio(r.ours?.cpuMs, r.theirs?.cpuMs)} | ${fmtRss(r.ours, r.mb)} | ${fmtRss(r.theirs, r.mb)} |`,
+  )
 }

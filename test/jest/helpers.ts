@@ -30,6 +30,14 @@ export function installedVersion(major: JestMajor, pkg: string): string {
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version
 }
 
+/** The `jest` executable of a major (from its package.json "bin"). */
+export function jestBinFor(major: JestMajor): string {
+  const pkgPath = resolveFrom(major, 'jest/package.json')
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { bin: string | Record<string, string> }
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.jest!
+  return join(dirname(pkgPath), bin)
+}
+
 type JestConfig = Record<string, unknown>
 
 const jestInternals: Record<string, string> = {
@@ -132,7 +140,7 @@ export async function runJest(options: RunJestOptions): Promise<JestRun> {
   const outputFile = join(work, 'results.json')
   const cacheDirectory = join(tmpdir(), `leakproof-jest-cache-${major}`)
   mkdirSync(cacheDirectory, { recursive: true })
-  const jestBin = resolveFrom(major, 'jest/bin/jest.js')
+  const jestBin = jestBinFor(major)
   const args = [
     ...(options.exposeGc ? ['--expose-gc'] : []),
     jestBin,

@@ -2,7 +2,7 @@
 // with Vitest 4 (the repository's own) or with Vitest 3 / Vitest 5 installed on demand.
 //
 // Other Vitest versions: each gets a directory test/vitest/.cache/<name>/ holding
-//   node_modules/            `npm ci` of test/vitest/versions/<name>/ (its own package.json and
+//   node_modules/            install of test/vitest/versions/<name>/ (its own package.json and
 //                            lockfile, from the registry); skipped while the lockfile is unchanged
 //   node_modules/@leakproof/ copies of packages/core and packages/vitest (package.json + dist),
 //                            refreshed on every run: real directories, not workspace symlinks, so
@@ -78,14 +78,16 @@ export function prepareInstall(name: 'vitest-3' | 'vitest-5'): VitestInstall & {
     cpSync(join(source, 'package.json'), join(dir, 'package.json'))
     cpSync(join(source, 'package-lock.json'), join(dir, 'package-lock.json'))
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-    const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    // `npm install` with the copied lockfile installs exactly the locked versions. (Not `npm ci`:
+    // it refuses lockfiles that leave out optional platform packages the registry does not have.)
+    const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: dir,
       encoding: 'utf8',
       env: cleanEnv(),
       shell: process.platform === 'win32',
     })
     if (result.status !== 0) {
-      throw new Error(`npm ci for ${name} failed (exit ${result.status}): needs the npm registry.\n${result.stderr}`)
+      throw new Error(`npm install for ${name} failed (exit ${result.status}): needs the npm registry.\n${result.stderr}`)
     }
     writeFileSync(marker, stamp)
   }

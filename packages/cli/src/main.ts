@@ -52,6 +52,7 @@ Options:
       --color, --no-color  colour console output (default: when stdout is a terminal and
                          NO_COLOR is not set)
   -q, --quiet            no progress or notes on stderr
+      --progress         always show the progress line (default: for files of 16 MB or more)
   -h, --help             show this help
 
 Exit codes: 0 no leaks; 1 leaks found; 2 usage or input error.
@@ -101,6 +102,7 @@ Options:
       --exit-zero              exit 0 even when there are new or grown leaks
       --color, --no-color      colour console output
   -q, --quiet                  no progress or notes on stderr
+      --progress               always show the progress line (default: for 16 MB or more)
   -h, --help                   show this help
 
 Exit codes: 0 no new or grown leaks; 1 new or grown leaks; 2 usage or input error.

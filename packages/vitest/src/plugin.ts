@@ -58,6 +58,8 @@ interface PluginContextLike {
 const exposeGcFlag = '--expose-gc'
 /** testTimeout the plugin sets when the project sets none. */
 export const defaultTestTimeout = 60_000
+/** The engine's default `timeout` (core's defaultOptions.timeout). */
+const engineTimeout = 30_000
 /** Pools that run tests in child processes, which accept V8 flags on their command line. */
 const processPools = new Set(['forks', 'vmForks'])
 
@@ -137,7 +139,7 @@ export function leakproof(pluginOptions: LeakproofPluginOptions = {}): Leakproof
       test.provide = { ...test.provide, [provideKey]: encodeSettings(settings) }
       // A leak verdict takes heap snapshots (seconds in a large heap); Vitest's 5 s default test
       // timeout would cut `toLeak()` short. The engine has its own timeout (30 s by default).
-      test.testTimeout ??= defaultTestTimeout
+      test.testTimeout ??= Math.max(defaultTestTimeout, 2 * (options.timeout ?? engineTimeout))
       if (reporter) {
         const instance = new LeakproofReporter(reporter === true ? {} : reporter)
         const current = toArray(test.reporters as unknown[] | undefined)

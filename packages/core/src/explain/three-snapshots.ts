@@ -116,7 +116,8 @@ export async function analyzeSnapshots(input: SnapshotAnalysisInput): Promise<Sn
   const b = await summarizeFile(input.files[1])
   const c = await parseHeapSnapshot(input.files[2])
   const classification = classifyNodes(c)
-  const sc = summarizeSnapshot(c, classification)
+  const keyIds = typeKeyIds(c)
+  const sc = summarizeSnapshot(c, classification, keyIds)
 
   // Growing types.
   const keys = new Set<string>([...a.histogram.keys(), ...b.histogram.keys(), ...sc.histogram.keys()])
@@ -129,13 +130,8 @@ export async function analyzeSnapshots(input: SnapshotAnalysisInput): Promise<Sn
   }
 
   // Retained: user nodes of C allocated between A and B (id watermark), by type.
-  const { keyOf, keys: keyNames } = typeKeyIds(c)
+  const { keyOf, keys: keyNames } = keyIds
   const keyIndex = new Map(keyNames.map((k, i) => [k, i]))
-  const growingIndex = new Set<number>()
-  for (const g of growing) {
-    const k = keyIndex.get(g.key)
-    if (k !== undefined) growingIndex.add(k)
-  }
   const windowCount = new Float64Array(keyNames.length)
   const windowBytes = new Float64Array(keyNames.length)
   const { reason } = classification

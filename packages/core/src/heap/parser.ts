@@ -15,17 +15,29 @@ import { HeapSnapshot } from './snapshot.js'
 
 const CHUNK = 1 << 20
 
-// Byte constants.
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const COMMA = 0x2c
-const COLON = 0x3a
-const LBRACKET = 0x5b
-const RBRACKET = 0x5d
-const LBRACE = 0x7b
-const RBRACE = 0x7d
-const ZERO = 0x30
-const NINE = 0x39
+// Byte values. A const enum, so they are inlined as literals: module-level `const`s read in the
+// hot loops cost a context load and a TDZ check per byte (measured ~15% of the parse).
+const enum Ch {
+  TAB = 0x09,
+  LF = 0x0a,
+  CR = 0x0d,
+  SPACE = 0x20,
+  QUOTE = 0x22,
+  PLUS = 0x2b,
+  COMMA = 0x2c,
+  MINUS = 0x2d,
+  DOT = 0x2e,
+  ZERO = 0x30,
+  NINE = 0x39,
+  COLON = 0x3a,
+  UPPER_E = 0x45,
+  LBRACKET = 0x5b,
+  BACKSLASH = 0x5c,
+  RBRACKET = 0x5d,
+  LOWER_E = 0x65,
+  LBRACE = 0x7b,
+  RBRACE = 0x7d,
+}
 
 interface Meta {
   node_fields: string[]
@@ -126,7 +138,7 @@ class Parser {
         case Mode.Start: {
           p = skipWs(buf, p)
           if (p >= len) return
-          if (buf[p] !== LBRACE) this.fail(`expected '{' at the start, got ${JSON.stringify(String.fromCharCode(buf[p]!))}`)
+          if (buf[p] !== Ch.LBRACE) this.fail(`expected '{' at the start, got ${JSON.stringify(String.fromCharCode(buf[p]!))}`)
           p++
           this.mode = Mode.Key
           break
@@ -135,15 +147,15 @@ class Parser {
           p = skipWs(buf, p)
           if (p >= len) return
           const c = buf[p]!
-          if (c === COMMA) {
+          if (c === Ch.COMMA) {
             p++
             break
           }
-          if (c === RBRACE) {
+          if (c === Ch.RBRACE) {
             this.mode = Mode.Done
             return
           }
-          if (c !== QUOTE) this.fail(`expected a key, got ${JSON.stringify(String.fromCharCode(c))}`)
+          if (c !== Ch.QUOTE) this.fail(`expected a key, got ${JSON.stringify(String.fromCharCode(c))}`)
           const end = findStringEnd(buf, p + 1)
           if (end < 0) {
             this.carry = Buffer.from(buf.subarray(p))
@@ -157,7 +169,7 @@ class Parser {
         case Mode.Colon: {
           p = skipWs(buf, p)
           if (p >= len) return
-          if (buf[p] !== COLON) this.fail(`expected ':' after "${this.key}"`)
+          if (buf[p] !== Ch.COLON) this.fail(`expected ':' after "${this.key}"`)
           p++
           this.mode = Mode.Value
           break
@@ -196,7 +208,7 @@ class Parser {
   private startValue(c: number): boolean {
     const key = this.key
     if (key === 'snapshot') {
-      if (c !== LBRACE) this.fail('"snapshot" is not an object')
+      if (c !== Ch.LBRACE) this.fail('"snapshot" is not an object')
       this.mode = Mode.Capture
       this.depth = 0
       this.inString = false
@@ -205,14 +217,14 @@ class Parser {
       return false
     }
     if (key === 'nodes' || key === 'edges') {
-      if (c !== LBRACKET) this.fail(`"${key}" is not an array`)
+      if (c !== Ch.LBRACKET) this.fail(`"${key}" is not an array`)
       if (!this.header) this.fail(`"${key}" comes before "snapshot"; cannot read its fields`)
       this.beginNumbers(key)
       this.mode = Mode.Numbers
       return true
     }
     if (key === 'strings') {
-      if (c !== LBRACKET) this.fail('"strings" is not an array')
+      if (c !== Ch.LBRACKET) this.fail('"strings" is not an array')
       this.sawStrings = true
       this.mode = Mode.Strings
       return true
@@ -263,8 +275,8 @@ class Parser {
       const c = buf[p]!
       if (inString) {
         if (escaped) escaped = false
-        else if (c === BACKSLASH) escaped = true
-        else if (c === QUOTE) {
+        else if (c === Ch.BACKSLASH) escaped = true
+        else if (c === Ch.QUOTE) {
           inString = false
           if (depth === 0) {
             this.depth = 0
@@ -274,14 +286,14 @@ class Parser {
         }
         continue
       }
-      if (depth === 0 && (c === COMMA || c === RBRACE)) {
+      if (depth === 0 && (c === Ch.COMMA || c === Ch.RBRACE)) {
         // End of a top-level scalar value.
         this.depth = 0
         return p
       }
-      if (c === QUOTE) inString = true
-      else if (c === LBRACE || c === LBRACKET) depth++
-      else if (c === RBRACE || c === RBRACKET) {
+      if (c === Ch.QUOTE) inString = true
+      else if (c === Ch.LBRACE || c === Ch.LBRACKET) depth++
+      else if (c === Ch.RBRACE || c === Ch.RBRACKET) {
         depth--
         if (depth === 0) {
           this.depth = 0
@@ -373,13 +385,13 @@ class Parser {
     let cap = type.length
     for (; p < len; p++) {
       const c = buf[p]!
-      const d = c - ZERO
-      if (d >= 0 && d <= 9) {
+      const d = c - Ch.ZERO
+      if (d >>> 0 < 10) {
         cur = cur * 10 + d
         inNum = true
         continue
       }
-      if (c === COMMA || c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09 || c === RBRACKET) {
+      if (c === Ch.COMMA || c === Ch.LF || c === Ch.SPACE || c === Ch.CR || c === Ch.TAB || c === Ch.RBRACKET) {
         if (inNum) {
           if (row >= cap) {
             this.growNodes(row + 1)
@@ -414,7 +426,7 @@ class Parser {
             row++
           }
         }
-        if (c === RBRACKET) {
+        if (c === Ch.RBRACKET) {
           this.field = field
           this.row = row
           this.cur = 0
@@ -454,13 +466,13 @@ class Parser {
     let cap = type.length
     for (; p < len; p++) {
       const c = buf[p]!
-      const d = c - ZERO
-      if (d >= 0 && d <= 9) {
+      const d = c - Ch.ZERO
+      if (d >>> 0 < 10) {
         cur = cur * 10 + d
         inNum = true
         continue
       }
-      if (c === COMMA || c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09 || c === RBRACKET) {
+      if (c === Ch.COMMA || c === Ch.LF || c === Ch.SPACE || c === Ch.CR || c === Ch.TAB || c === Ch.RBRACKET) {
         if (inNum) {
           if (row >= cap) {
             this.growEdges(row + 1)
@@ -487,7 +499,7 @@ class Parser {
             row++
           }
         }
-        if (c === RBRACKET) {
+        if (c === Ch.RBRACKET) {
           this.field = field
           this.row = row
           this.cur = 0
@@ -522,14 +534,14 @@ class Parser {
     }
     for (; p < len; p++) {
       const c = buf[p]!
-      if (c === COMMA || c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09 || c === RBRACKET) {
+      if (c === Ch.COMMA || c === Ch.LF || c === Ch.SPACE || c === Ch.CR || c === Ch.TAB || c === Ch.RBRACKET) {
         if (tok !== '') {
           const v = Number(tok)
           if (!Number.isFinite(v)) this.fail(`bad number ${JSON.stringify(tok)} in "${this.numTarget}"`)
           this.emit(v)
           tok = ''
         }
-        if (c === RBRACKET) {
+        if (c === Ch.RBRACKET) {
           this.slowNum = ''
           this.generic = false
           this.finishNumbers()
@@ -537,7 +549,7 @@ class Parser {
         }
         continue
       }
-      if ((c >= ZERO && c <= NINE) || c === 0x2d || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b) {
+      if ((c >= Ch.ZERO && c <= Ch.NINE) || c === Ch.MINUS || c === Ch.DOT || c === Ch.LOWER_E || c === Ch.UPPER_E || c === Ch.PLUS) {
         tok += String.fromCharCode(c)
         continue
       }
@@ -616,15 +628,15 @@ class Parser {
     const out = this.strings
     while (p < len) {
       const c = buf[p]!
-      if (c === QUOTE) {
+      if (c === Ch.QUOTE) {
         // Find the closing quote; note whether escapes occur.
         let q = p + 1
         let escapes = false
         let ascii = true
         for (; q < len; q++) {
           const d = buf[q]!
-          if (d === QUOTE) break
-          if (d === BACKSLASH) {
+          if (d === Ch.QUOTE) break
+          if (d === Ch.BACKSLASH) {
             escapes = true
             q++
           } else if (d >= 0x80) ascii = false
@@ -639,11 +651,11 @@ class Parser {
         p = q + 1
         continue
       }
-      if (c === COMMA || c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09) {
+      if (c === Ch.COMMA || c === Ch.LF || c === Ch.SPACE || c === Ch.CR || c === Ch.TAB) {
         p++
         continue
       }
-      if (c === RBRACKET) {
+      if (c === Ch.RBRACKET) {
         this.mode = Mode.Key
         return p + 1
       }
@@ -701,7 +713,7 @@ function skipWs(buf: Buffer, p: number): number {
   const len = buf.length
   while (p < len) {
     const c = buf[p]!
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break
+    if (c !== Ch.SPACE && c !== Ch.LF && c !== Ch.CR && c !== Ch.TAB) break
     p++
   }
   return p
@@ -712,8 +724,8 @@ function findStringEnd(buf: Buffer, p: number): number {
   const len = buf.length
   for (; p < len; p++) {
     const c = buf[p]!
-    if (c === BACKSLASH) p++
-    else if (c === QUOTE) return p
+    if (c === Ch.BACKSLASH) p++
+    else if (c === Ch.QUOTE) return p
   }
   return -1
 }

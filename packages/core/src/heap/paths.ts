@@ -168,6 +168,8 @@ function stringValue(s: HeapSnapshot, i: number, want: number): { length: number
       exact = false
       return
     }
+    // V8 cuts node names at --heap-snapshot-string-limit (1024) characters.
+    if (name.length >= 1024) exact = false
     length += name.length
     if (text.length < want) text += name.slice(0, want - text.length)
   }

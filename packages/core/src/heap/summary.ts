@@ -119,10 +119,14 @@ export function typeKeyIds(s: HeapSnapshot): { keyOf: Uint32Array; keys: string[
   return { keyOf, keys }
 }
 
-/** Reduce a snapshot to its summary. Pass a classification to avoid computing it twice. */
-export function summarizeSnapshot(s: HeapSnapshot, classification: Classification = classifyNodes(s)): SnapshotSummary {
+/** Reduce a snapshot to its summary. Pass a classification / key ids to avoid computing them twice. */
+export function summarizeSnapshot(
+  s: HeapSnapshot,
+  classification: Classification = classifyNodes(s),
+  keyIds: { keyOf: Uint32Array; keys: string[] } = typeKeyIds(s),
+): SnapshotSummary {
   const { reason } = classification
-  const { keyOf, keys } = typeKeyIds(s)
+  const { keyOf, keys } = keyIds
   const counts = new Float64Array(keys.length)
   const bytes = new Float64Array(keys.length)
   const size = s.nodeSelfSize

@@ -263,7 +263,7 @@ export class EachTestMode {
     if (isThenable(first)) await withTimeout(Promise.resolve(first), testTimeout)
 
     if (running.skipReason !== undefined) {
-      this.record(test, 'skipped', undefined, running.skipReason)
+      this.record(test, 'skipped')
       return
     }
     // A test that asserts on memory itself (toLeak / toBeCollected) already has its verdict.
@@ -383,11 +383,10 @@ function repeatFailure(cause: unknown, repeat: number): unknown {
     try {
       const error = cause as Error
       const before = error.message
+      // Jest prints the stack, which carries the message: format it now, then put the note in both.
+      const stack = error.stack
       error.message += note
-      // Jest prints the stack, which carries the message as it was when the error was made.
-      if (typeof error.stack === 'string' && error.stack.includes(before)) {
-        error.stack = error.stack.replace(before, error.message)
-      }
+      if (typeof stack === 'string' && stack.includes(before)) error.stack = stack.replace(before, error.message)
       return cause
     } catch {
       // a read-only message: report it unchanged

@@ -5,7 +5,7 @@ import { LeakproofUsageError } from '@leakproof/core'
 import { test, type TestFunction } from 'vitest'
 import type { EachTestSetting } from '../config.js'
 import { metaKey } from './each-test.js'
-import { runnerApi, type SuiteLike } from './vitest-api.js'
+import { collectingFile, runnerApi, type SuiteLike } from './vitest-api.js'
 
 type TestOptionsArg = Parameters<typeof test>[1]
 
@@ -79,8 +79,9 @@ export const leakTest: LeakTestApi = makeLeakTest(true)
  */
 export function checkEachTest(setting: EachTestSetting = true): void {
   checkSetting(setting, 'checkEachTest()')
-  const collector = runnerApi.getCurrentSuite() as { suite?: SuiteLike; file?: SuiteLike }
-  const suite = collector.suite
+  const collector = runnerApi.getCurrentSuite() as { suite?: SuiteLike }
+  // Top-level tests have no suite (Vitest deletes the default collector's): mark the file.
+  const suite = collector.suite ?? collectingFile()
   if (!suite) throw new LeakproofUsageError('checkEachTest() must be called at the top of a test file or inside describe()')
   suite.meta ??= Object.create(null) as Record<string, unknown>
   suite.meta[metaKey] = setting

@@ -66,10 +66,22 @@ export const runnerApi: RunnerApi = await loadRunnerApi()
 
 export type HookSequence = 'stack' | 'list' | 'parallel'
 
+/** Vitest's per-worker state (3, 4 and 5 keep it on globalThis under this name). */
+interface WorkerStateLike {
+  config?: { sequence?: { hooks?: HookSequence } }
+  current?: SuiteLike
+}
+const workerState = () => (globalThis as { __vitest_worker__?: WorkerStateLike }).__vitest_worker__
+
 /** The project's `sequence.hooks` setting (default 'stack'), as the worker received it. */
 export function hookSequence(): HookSequence {
-  const state = (globalThis as { __vitest_worker__?: { config?: { sequence?: { hooks?: HookSequence } } } }).__vitest_worker__
-  return state?.config?.sequence?.hooks ?? 'stack'
+  return workerState()?.config?.sequence?.hooks ?? 'stack'
+}
+
+/** The test file being collected (top-level tests have no suite; the file carries their settings). */
+export function collectingFile(): SuiteLike | undefined {
+  const current = workerState()?.current
+  return current && typeof current.filepath === 'string' ? current : undefined
 }
 
 /** Vitest's `currentTestName`: suite names and the test name joined with ' > ', without the file. */

@@ -1,0 +1,43 @@
+// The same fixtures under Vitest 3 (Node 20) and Vitest 5 (Node 22, from the npm registry), each
+// installed into test/vitest/.cache by harness.ts (first run only; later runs reuse it).
+import { beforeAll, describe, expect, test } from 'vitest'
+import { checkEachTestRun, checkOptInRun, checkSubjects, subset, subsetEnv } from './checks.js'
+import { prepareInstall, runVitest, typecheck, type VitestInstall } from './harness.js'
+
+describe.each(['vitest-3', 'vitest-5'] as const)('%s', (name) => {
+  let install: VitestInstall
+  beforeAll(() => {
+    const prepared = prepareInstall(name)
+    install = prepared
+    console.log(`${name}: vitest ${prepared.version} on node ${prepared.node === process.execPath ? process.version : 'from npm'} (install step ${(prepared.installMs / 1000).toFixed(1)} s)`)
+  }, 300_000)
+
+  test('the intended Vitest version and Node run the fixtures', async () => {
+    expect(install.version).toMatch(name === 'vitest-3' ? /^3\./ : /^5\./)
+  })
+
+  test('matchers: corpus subset in forks (--expose-gc from the plugin)', async () => {
+    const run = await runVitest(install, 'matchers', { args: ['--pool', 'forks'], env: subsetEnv, timeoutMs: 400_000 })
+    checkSubjects(run, subset, 'expose-gc')
+    expect(run.report!.run.frameworkVersion).toBe(install.version)
+  }, 400_000)
+
+  test('matchers: corpus subset in threads (engine turns GC on itself)', async () => {
+    const run = await runVitest(install, 'matchers', { args: ['--pool', 'threads'], env: subsetEnv, timeoutMs: 400_000 })
+    checkSubjects(run, subset, 'runtime-flag')
+  }, 400_000)
+
+  test('per-test mode: eachTest', async () => {
+    checkEachTestRun(await runVitest(install, 'each-test', { timeoutMs: 400_000 }))
+  }, 400_000)
+
+  test('per-test mode: opt-in', async () => {
+    checkOptInRun(await runVitest(install, 'each-test', { args: ['--config', 'vitest.optin.config.ts'], timeoutMs: 400_000 }))
+  }, 400_000)
+
+  test('types: matchers, plugin and reporter against this version', () => {
+    const result = typecheck(install, 'types')
+    expect(result.output).toBe('')
+    expect(result.exitCode).toBe(0)
+  }, 120_000)
+})
