@@ -68,7 +68,9 @@ describe.each(majors)('Jest %i types', (major) => {
   test('@types/jest flavour (global expect): matchers typed, typos rejected', async () => {
     const project = writeTsconfig(`global-types-${major}`, [join(fixturesDir, 'types/jest-global-types.ts')], {
       types: ['node', 'jest', '@leakproof/jest'],
-      typeRoots: [jestTypes, nodeTypes],
+      // Custom typeRoots (to pick this major's @types/jest) turn off the node_modules lookup for
+      // "types" entries, so the repository's node_modules is listed for @leakproof/jest.
+      typeRoots: [jestTypes, nodeTypes, join(repoRoot, 'node_modules')],
       paths,
     })
     const { code, output } = await runTsc(project)

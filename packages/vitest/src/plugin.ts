@@ -33,11 +33,14 @@ export interface LeakproofPluginOptions {
   reporter?: boolean | LeakproofReporterOptions
 }
 
-/** The part of Vite's plugin interface this plugin implements (kept structural: no Vite types). */
+/**
+ * The part of Vite's plugin interface this plugin implements. Structural, with method syntax, so it
+ * fits the `Plugin` type of every Vite version that Vitest 3, 4 and 5 bring.
+ */
 export interface LeakproofVitestPlugin {
   name: 'leakproof'
-  config: (config: ConfigLike) => void
-  configureVitest: (context: PluginContextLike) => void
+  config(config: { root?: string; test?: object }): void
+  configureVitest(context: PluginContextLike): void
 }
 
 interface ConfigLike {
@@ -133,7 +136,8 @@ export function leakproof(pluginOptions: LeakproofPluginOptions = {}): Leakproof
 
   return {
     name: 'leakproof',
-    config(config) {
+    config(userConfig) {
+      const config = userConfig as ConfigLike
       const test = (config.test ??= {})
       test.setupFiles = [...toArray(test.setupFiles), setupFile]
       test.provide = { ...test.provide, [provideKey]: encodeSettings(settings) }

@@ -9,8 +9,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, relative, resolve } from 'node:path'
-import { createRunReport, readTestRecords, recordsDirEnv, writeRunReport, type TestLeakRecord } from '@leakproof/core'
-import { formatRecordsTable } from './records-table.js'
+import {
+  createRunReport,
+  formatRecordsTable,
+  readTestRecords,
+  recordsDirEnv,
+  writeRunReport,
+  type TestLeakRecord,
+} from '@leakproof/core'
 
 export interface LeakproofReporterOptions {
   /**

@@ -97,9 +97,6 @@ export function declarationLine(test: CircusTest, testPath: string): number | un
 
 /** Call a test or hook function as circus does: with `done` when it declares a parameter. */
 export function callTestFn(fn: TestFn, context: unknown): unknown {
-  if (Object.prototype.toString.call(fn) === '[object GeneratorFunction]') {
-    throw new TypeError('per-test leak mode cannot repeat generator test functions; use an async function')
-  }
   if (fn.length === 0) return fn.call(context)
   return new Promise<void>((resolve, reject) => {
     const done = (reason?: unknown) => {

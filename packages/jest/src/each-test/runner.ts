@@ -232,7 +232,9 @@ export class EachTestMode {
     if (test.concurrent) return
     const original = this.originals.get(test) ?? { fn: test.fn, timeout: test.timeout }
     this.originals.set(test, original)
-    if (test.failing || this.isExcluded(test, original.fn)) return
+    // Not repeated: test.failing (expected to throw), opt-outs, and generator functions (Jest 29
+    // runs them through co; repeating them here would change how they run).
+    if (test.failing || this.isExcluded(test, original.fn) || isGeneratorFunction(original.fn)) return
     const testTimeout = original.timeout || state.testTimeout
     const measureTimeout = this.init.options.timeout ?? defaultOptions.timeout
     test.timeout = testTimeout + measureTimeout + timeoutSlackMs
@@ -355,6 +357,10 @@ export class EachTestMode {
       ...(report === undefined ? {} : { report }),
     })
   }
+}
+
+function isGeneratorFunction(fn: unknown): boolean {
+  return Object.prototype.toString.call(fn) === '[object GeneratorFunction]'
 }
 
 // jest-circus and expect live in the test file's realm: check shapes, not instanceof.
