@@ -24,7 +24,7 @@ describe.each(majors)('Jest %i: per-test mode', (major) => {
         reporters: ['default', ['@leakproof/jest/reporter', { outputFile: reportFile }]],
         // Jest 30's node environment warns about this value; Jest 29's ignores it. Proves the
         // leakproof environment extends the running major's jest-environment-node.
-        testEnvironmentOptions: { leakproof: { exclude: ['excluded by config'] }, globalsCleanup: 'bogus' },
+        testEnvironmentOptions: { leakproof: { exclude: ['excluded by config'], timeout: 100_000 }, globalsCleanup: 'bogus' },
       },
     })
     const why = describeRun(run)
@@ -102,6 +102,8 @@ describe.each(majors)('Jest %i: per-test mode', (major) => {
     expect(records.get('per-test > clean: temporaries only')?.verdict).toBe('clean')
     expect(records.get('per-test > opt-out: skipLeakCheck()')?.verdict).toBe('skipped')
     expect(records.has('per-test > own failure')).toBe(false)
-    expect(run.output).toMatch(/leakproof: \d+ leak checks \(1 leak, /)
+    // The test that measured itself has its matcher record, under the same naming.
+    expect(report.tests.find((t) => t.name === 'per-test > measures itself with toLeak')).toMatchObject({ source: 'matcher', verdict: 'clean' })
+    expect(run.output).toMatch(/^\s+\d+ tests: 1 leak, \d+ clean, /m)
   })
 })

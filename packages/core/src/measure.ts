@@ -2,7 +2,7 @@ import v8 from 'node:v8'
 import { LeakAbortError, LeakError, LeakTimeoutError, LeakproofUsageError } from './errors.js'
 import { getGc, type ForcedGc } from './gc/force-gc.js'
 import { GcCounter } from './gc/gc-stats.js'
-import { settle } from './gc/settle.js'
+import { settle, settleRound } from './gc/settle.js'
 import { fakeTimersActive, realTimeout } from './gc/timers.js'
 import { describe, resolveOptions, type LeakOptions, type ResolvedOptions } from './options.js'
 import { buildReport, type Findings } from './report/build-report.js'
@@ -136,6 +136,10 @@ async function run(
     await settle(gc)
     counter.stats.forced += 2
   }
+  const settleScreenRound = async () => {
+    await settleRound(gc)
+    counter.stats.forced += 1
+  }
 
   const before = readHeap()
   // Tracking starts before warm-up: turning it on costs a one-off heap step (its own code and
@@ -161,7 +165,7 @@ async function run(
   // round-sized rhythm warm up here, not in the first measured round.
   for (let dry = 0; dry < dryRounds && !state.memoryExhausted; dry++) {
     findings.warmup += await callRepeatedly(state, perRound)
-    await settleCounted()
+    await settleScreenRound()
     readHeap()
   }
   let callMs = 0
@@ -172,7 +176,7 @@ async function run(
       const t = performance.now()
       findings.measured += await callRepeatedly(state, perRound)
       callMs += performance.now() - t
-      await settleCounted()
+      await settleScreenRound()
       series.add(findings.measured, readHeap())
       if (r === rounds >> 1) resources?.checkpoint(findings.measured)
     }

@@ -5,7 +5,8 @@
 import { leakMatchers, resolveOptions, type LeakOptions } from '@leakproof/core'
 // Loads expect's types so that the `declare module 'expect'` augmentation below has a target.
 import type {} from 'expect'
-import { controllerKey, findController, noLeakCheckMark } from './each-test/controller.js'
+import { findController, noLeakCheckMark } from './each-test/controller.js'
+import { fullName, type CircusTest } from './each-test/circus.js'
 
 export {
   leakMatchers,
@@ -14,6 +15,7 @@ export {
   assertNoLeak,
   formatBytes,
   formatSummary,
+  formatRecordsTable,
   LeakError,
   LeakproofUsageError,
   SubjectError,
@@ -21,9 +23,6 @@ export {
   LeakAbortError,
 } from '@leakproof/core'
 export type { CollectionTracker, LeakOptions, LeakReport, TestLeakRecord, RunReport } from '@leakproof/core'
-export { formatSummaryTable } from './shared/summary-table.js'
-export type { SummaryTableOptions } from './shared/summary-table.js'
-export { controllerKey as eachTestControllerKey }
 
 /** Options of `toBeCollected`. */
 export interface CollectionOptions {
@@ -63,11 +62,29 @@ function withAbort(options: unknown): { options: unknown; controller?: AbortCont
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     return { options } // core reports the usage error
   }
-  const controller = new AbortController()
   const user = (options as LeakOptions | undefined)?.signal
-  const signal = user instanceof AbortSignal ? AbortSignal.any([user, controller.signal]) : controller.signal
   if (user !== undefined && !(user instanceof AbortSignal)) return { options } // core reports it
+  const controller = new AbortController()
+  const signal = user ? AbortSignal.any([user, controller.signal]) : controller.signal
   return { options: { ...(options as LeakOptions | undefined), signal }, controller }
+}
+
+/**
+ * The running test as `describe > test` (the run report's naming), from jest-circus's state on the
+ * test file's global. Jest's own `currentTestName` joins the titles with spaces.
+ */
+function runningTestName(): string | undefined {
+  const global = globalThis as Record<symbol, unknown>
+  const key = Object.getOwnPropertySymbols(global).find((s) => s.description === 'JEST_STATE_SYMBOL')
+  const state = key ? (global[key] as { currentlyRunningTest?: CircusTest | null } | undefined) : undefined
+  const test = state?.currentlyRunningTest
+  return test && typeof test.name === 'string' ? fullName(test) : undefined
+}
+
+function withTestName(context: unknown): unknown {
+  const name = runningTestName()
+  if (!name || typeof context !== 'object' || context === null) return context
+  return Object.create(context, { currentTestName: { value: name, enumerable: true } })
 }
 
 function tellController(name: string, matcher: MatcherFn, abortable = false): MatcherFn {
@@ -79,7 +96,7 @@ function tellController(name: string, matcher: MatcherFn, abortable = false): Ma
       const { options, controller } = withAbort(args[0])
       if (controller) inFlight.add(controller)
       try {
-        return await matcher.call(this, received, options, ...args.slice(1))
+        return await matcher.call(withTestName(this), received, options, ...args.slice(1))
       } finally {
         if (controller) inFlight.delete(controller)
       }

@@ -11,6 +11,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path'
 import {
   LeakproofUsageError,
   createRunReport,
+  formatRecordsTable,
   readTestRecords,
   recordsDirEnv,
   writeRunReport,
@@ -18,7 +19,6 @@ import {
   type TestLeakRecord,
 } from '@leakproof/core'
 import { runningJestVersion } from './jest-install.js'
-import { formatSummaryTable } from './shared/summary-table.js'
 
 export interface LeakproofReporterOptions {
   /** Where to write the JSON run report, relative to Jest's rootDir. Default `leakproof-report.json`; `false` for none. */
@@ -121,11 +121,12 @@ export default class LeakproofReporter {
     if (this.options.table !== false && tests.length > 0) {
       const rel = reportPath ? relative(process.cwd(), reportPath) : undefined
       const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : reportPath
-      const table = formatSummaryTable(tests, {
-        color: this.options.color ?? Boolean(process.stderr.isTTY),
-        ...(shown ? { reportPath: shown } : {}),
-      })
-      process.stderr.write(`\n${table}\n`)
+      const table = formatRecordsTable(tests, { color: this.options.color ?? Boolean(process.stderr.isTTY) })
+      const indented = table
+        .split('\n')
+        .map((line) => (line ? `  ${line}` : line))
+        .join('\n')
+      process.stderr.write(`\nleakproof\n${indented}\n${shown ? `\n  Report: ${shown}\n` : ''}`)
     }
     if (this.ownsRecordsDir) rmSync(this.recordsDir, { recursive: true, force: true })
   }

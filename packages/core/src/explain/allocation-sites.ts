@@ -5,7 +5,9 @@
 // settled GC the profile is a sample of what those calls retained. Samples are attributed to the
 // innermost user frame (not node:internal, not leakproof itself) and aggregated per frame.
 //
-// V8 reports the position of the *function*, not of the allocating statement (measured, Node 20).
+// V8 reports the position of the *function*, not of the allocating statement (measured, Node 20),
+// and only physical frames: a function inlined by TurboFan is invisible, its allocations belong to
+// the function it was inlined into (see AllocationSampling.wrap).
 // Positions are made 1-based and, best effort, mapped through source maps: Node's own
 // (`module.findSourceMap`, with --enable-source-maps) or an inline `data:` source map of the script
 // (what Vite / Vitest's module runner and most transpilers emit), read through the inspector.
@@ -25,6 +27,14 @@ export interface AllocationSampling {
    * first. `calls`: subject calls made while sampling (for bytesPerIteration).
    */
   stop(calls: number, ignoreSites: IgnorePattern[]): Promise<AllocationSite[]>
+  /**
+   * The same function, called through a Proxy so V8 cannot inline it into its caller. Sampled
+   * stacks hold only physical frames: once leakproof's call loop is optimised with the subject
+   * inlined, every allocation of the subject is attributed to the loop (leakproof's own frame,
+   * which is never a site) and no site is found. Call the subject through `wrap(subject)` while
+   * sampling. Costs one Proxy call per call.
+   */
+  wrap<F extends (...args: never[]) => unknown>(fn: F): F
 }
 
 interface CallFrame {
@@ -379,7 +389,12 @@ function collectScriptIds(head: ProfileNode): Set<string> {
   return ids
 }
 
-const noSampling: AllocationSampling = { stop: async () => [] }
+/** See AllocationSampling.wrap. An empty handler: the Proxy only adds a builtin call frame. */
+function notInlinable<F extends (...args: never[]) => unknown>(fn: F): F {
+  return new Proxy(fn, {})
+}
+
+const noSampling: AllocationSampling = { stop: async () => [], wrap: (fn) => fn }
 
 /**
  * Start V8's sampling heap profiler (one sample per `intervalBytes` allocated on average).
@@ -415,6 +430,7 @@ export async function startAllocationSampling(intervalBytes = 512): Promise<Allo
   }
   let stopped = false
   return {
+    wrap: notInlinable,
     async stop(calls: number, ignoreSites: IgnorePattern[]): Promise<AllocationSite[]> {
       if (stopped) return []
       stopped = true

@@ -1,17 +1,21 @@
 // Streaming `.heapsnapshot` parser.
 //
-// The file is read in 1 MiB chunks into one reused buffer and tokenized byte by byte; the whole text is never held in
-// memory and never given to `JSON.parse` (only the small `snapshot` header object and strings
-// with escapes are). Node and edge fields go straight into typed-array columns sized from the
-// header's node_count / edge_count, so peak memory is about the columns plus the string table:
-// roughly 21 bytes per node and 9 bytes per edge.
+// The file is read in 1 MiB chunks (two reused buffers: the next chunk is read while the current
+// one is tokenized) and tokenized byte by byte; the whole text is never held in memory and never
+// given to `JSON.parse` (only the small `snapshot` header object and strings with escapes are).
+// Node and edge fields go straight into typed-array columns sized from the header's node_count /
+// edge_count; the `strings` section is kept as bytes and decoded on access (strings.ts). Peak
+// memory is about the columns (~21 bytes per node, ~9 per edge) plus the string bytes: 1.5-1.7×
+// the file size for an 87 MB snapshot, process included.
 //
 // Field positions come from `snapshot.meta` (Node 24 omits `trace_node_id`). Sections the model
 // does not use (trace_function_infos, trace_tree, samples, locations, and any unknown key) are
-// skipped by bracket matching without materialising anything.
+// skipped by bracket matching without materialising anything. Ids are kept in a Float64Array
+// (no 2^32 limit); negative or fractional numbers, never written by V8, take a slower path.
 
 import { open } from 'node:fs/promises'
 import { HeapSnapshot } from './snapshot.js'
+import { StringTableBuilder } from './strings.js'
 
 const CHUNK = 1 << 20
 
@@ -88,6 +92,10 @@ function grow<T extends Uint8Array | Uint32Array | Float64Array>(a: T, min: numb
 }
 
 class Parser {
+  constructor(totalBytes = 0) {
+    this.totalBytes = totalBytes
+  }
+
   private mode: Mode = Mode.Start
   private key = ''
   private carry: Buffer | null = null
@@ -120,7 +128,10 @@ class Parser {
   edgeName = new Uint32Array(0)
   edgeTo = new Uint32Array(0)
   edgeRows = 0
-  strings: string[] = []
+  strings: StringTableBuilder | undefined
+  /** Bytes of the whole input when known, and bytes fed before the current chunk. */
+  private readonly totalBytes: number
+  private fedBytes = 0
   sawNodes = false
   sawEdges = false
   sawStrings = false
@@ -128,9 +139,18 @@ class Parser {
   feed(chunk: Buffer): void {
     let buf = chunk
     if (this.carry) {
+      this.fedBytes -= this.carry.length
       buf = Buffer.concat([this.carry, chunk])
       this.carry = null
     }
+    try {
+      this.tokenize(buf)
+    } finally {
+      this.fedBytes += buf.length
+    }
+  }
+
+  private tokenize(buf: Buffer): void {
     let p = 0
     const len = buf.length
     while (p < len) {
@@ -226,6 +246,9 @@ class Parser {
     if (key === 'strings') {
       if (c !== Ch.LBRACKET) this.fail('"strings" is not an array')
       this.sawStrings = true
+      // The section is (almost always) the rest of the file: size the byte store from that.
+      const rest = this.totalBytes > this.fedBytes ? this.totalBytes - this.fedBytes : 1 << 16
+      this.strings = new StringTableBuilder(rest, Math.ceil(rest / 24))
       this.mode = Mode.Strings
       return true
     }
@@ -625,7 +648,7 @@ class Parser {
   /** `strings`: an array of JSON strings. Returns -1 when a string continues in the next chunk. */
   private stringsSection(buf: Buffer, p: number): number {
     const len = buf.length
-    const out = this.strings
+    const out = this.strings!
     while (p < len) {
       const c = buf[p]!
       if (c === Ch.QUOTE) {
@@ -645,9 +668,7 @@ class Parser {
           this.carry = Buffer.from(buf.subarray(p))
           return -1
         }
-        out.push(
-          escapes ? (JSON.parse(buf.toString('utf8', p, q + 1)) as string) : buf.toString(ascii ? 'latin1' : 'utf8', p + 1, q),
-        )
+        out.add(buf, p + 1, q, escapes, ascii)
         p = q + 1
         continue
       }
@@ -680,7 +701,8 @@ class Parser {
     }
     firstEdge[n] = sum
     if (sum !== m) this.fail(`nodes declare ${sum} edges but "edges" has ${m}`)
-    const strings = this.strings
+    const strings = this.strings!.build()
+    this.strings = undefined
     const nodeName = this.nodeName.length === n ? this.nodeName : this.nodeName.slice(0, n)
     const edgeTo = this.edgeTo.length === m ? this.edgeTo : this.edgeTo.slice(0, m)
     for (let i = 0; i < n; i++) if (nodeName[i]! >= strings.length) this.fail(`node ${i} names string ${nodeName[i]} of ${strings.length}`)
@@ -748,7 +770,7 @@ function warmUp(): void {
   const text = Buffer.from(WARMUP)
   for (let round = 0; round < 3; round++) {
     for (const step of [3, 5, 7, 11]) {
-      const parser = new Parser()
+      const parser = new Parser(text.length)
       for (let p = 0; p < text.length; p += step) parser.feed(text.subarray(p, p + step))
       parser.finish()
     }
@@ -761,21 +783,31 @@ function warmUp(): void {
  */
 export async function parseHeapSnapshot(path: string, options: { chunkSize?: number } = {}): Promise<HeapSnapshot> {
   warmUp()
-  const parser = new Parser()
-  // One reused buffer: the parser copies what it keeps (strings, carried partial tokens), so
-  // reading does not allocate a new 1 MiB Buffer per chunk for the GC to sweep.
-  const buf = Buffer.allocUnsafe(Math.max(1, Math.floor(options.chunkSize ?? CHUNK)))
   const file = await open(path, 'r')
+  let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined
   try {
+    const size = (await file.stat()).size
+    const parser = new Parser(size)
+    // Two reused buffers: the next chunk is read while this one is tokenized (the parser copies
+    // what it keeps), and no 1 MiB Buffer per chunk is left for the GC.
+    const chunk = Math.max(1, Math.floor(options.chunkSize ?? CHUNK))
+    const buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)]
+    let k = 0
+    pending = file.read(buffers[0]!, 0, chunk, null)
     for (;;) {
-      const { bytesRead } = await file.read(buf, 0, buf.length, null)
+      const { bytesRead, buffer } = await pending
       if (bytesRead === 0) break
-      parser.feed(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead))
+      k ^= 1
+      pending = file.read(buffers[k]!, 0, chunk, null)
+      parser.feed(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead))
     }
+    pending = undefined
+    return parser.finish()
   } finally {
+    // A read still in flight (the parser threw) must finish before the file is closed.
+    await pending?.catch(() => undefined)
     await file.close()
   }
-  return parser.finish()
 }
 
 /**
@@ -786,7 +818,7 @@ export function parseHeapSnapshotBuffer(data: Buffer | string, chunkSize = CHUNK
   const buf = typeof data === 'string' ? Buffer.from(data) : data
   const step = Math.max(1, Math.floor(chunkSize))
   warmUp()
-  const parser = new Parser()
+  const parser = new Parser(buf.length)
   for (let p = 0; p < buf.length; p += step) parser.feed(buf.subarray(p, Math.min(buf.length, p + step)))
   return parser.finish()
 }

@@ -6,8 +6,12 @@
 // edges by index 0..edgeCount-1. A node's outgoing edges are the contiguous range
 // [firstEdge[i], firstEdge[i + 1]). Index 0 is the synthetic root.
 //
+// Strings are a StringTable decoded on access (strings.ts).
+//
 // The model is deliberately apart from any analysis: filters, summaries and paths are functions
 // over it. Reverse edges (retainers) are built on first use because most callers never need them.
+
+import { ArrayStringTable, type StringTable } from './strings.js'
 
 /** The V8 edge types whose `name_or_index` is a number, not a string table index. */
 const INDEX_EDGE_TYPES = new Set(['element', 'hidden'])
@@ -15,7 +19,8 @@ const INDEX_EDGE_TYPES = new Set(['element', 'hidden'])
 export interface HeapSnapshotColumns {
   nodeTypes: readonly string[]
   edgeTypes: readonly string[]
-  strings: readonly string[]
+  /** The string table; a plain array is accepted for hand-made snapshots. */
+  strings: StringTable | readonly string[]
   nodeType: Uint8Array
   nodeName: Uint32Array
   nodeId: Float64Array
@@ -45,7 +50,8 @@ export class HeapSnapshot {
   readonly nodeTypes: readonly string[]
   /** V8 edge type names from `meta.edge_types[0]`, indexed by the edge type column. */
   readonly edgeTypes: readonly string[]
-  readonly strings: readonly string[]
+  /** The string table, decoded on access (use `nodeNameOf` / `edgeName`, or `stringTable.get`). */
+  readonly stringTable: StringTable
   readonly nodeType: Uint8Array
   readonly nodeName: Uint32Array
   readonly nodeId: Float64Array
@@ -56,11 +62,12 @@ export class HeapSnapshot {
   readonly edgeTo: Uint32Array
   private readonly indexEdge: Uint8Array
   private retainersCache: Retainers | undefined
+  private stringsCache: string[] | undefined
 
   constructor(columns: HeapSnapshotColumns) {
     this.nodeTypes = columns.nodeTypes
     this.edgeTypes = columns.edgeTypes
-    this.strings = columns.strings
+    this.stringTable = Array.isArray(columns.strings) ? new ArrayStringTable(columns.strings) : (columns.strings as StringTable)
     this.nodeType = columns.nodeType
     this.nodeName = columns.nodeName
     this.nodeId = columns.nodeId
@@ -80,6 +87,15 @@ export class HeapSnapshot {
     })
   }
 
+  /**
+   * All strings as an array, decoded on first use and kept (costly for large snapshots: hundreds
+   * of thousands of strings). For code written against the file's `strings` array.
+   */
+  get strings(): readonly string[] {
+    this.stringsCache ??= this.stringTable.toArray()
+    return this.stringsCache
+  }
+
   /** Index of a node type name in `nodeTypes`, or -1 when this V8 does not have it. */
   nodeTypeIndex(name: string): number {
     return this.nodeTypes.indexOf(name)
@@ -96,7 +112,7 @@ export class HeapSnapshot {
 
   /** The node's name: constructor name for objects, the contents for strings (redact before showing). */
   nodeNameOf(i: number): string {
-    return this.strings[this.nodeName[i]!] ?? ''
+    return this.stringTable.get(this.nodeName[i]!)
   }
 
   nodeIdOf(i: number): number {
@@ -124,7 +140,7 @@ export class HeapSnapshot {
   edgeName(e: number): string {
     const v = this.edgeNameOrIndex[e]!
     if (this.indexEdge[this.edgeType[e]!] === 1) return `[${v}]`
-    return this.strings[v] ?? `[${v}]`
+    return v < this.stringTable.length ? this.stringTable.get(v) : `[${v}]`
   }
 
   edgeToNode(e: number): number {

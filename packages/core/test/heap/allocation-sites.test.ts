@@ -107,6 +107,34 @@ describe('startAllocationSampling', () => {
   })
 })
 
+/** A call loop like the engine's: after warm-up TurboFan inlines `fn` into it. */
+function callLoop(fn: (i: number) => void, n: number): void {
+  for (let i = 0; i < n; i++) fn(i)
+}
+
+describe('wrap', () => {
+  test('keeps the subject a frame of its own when the caller is optimised', async () => {
+    const subject = (i: number) => leakOne(i)
+    callLoop(subject, 20000) // the loop gets optimised with subject / leakOne inlined
+    kept.length = 0
+    const sampling = await startAllocationSampling(256)
+    const wrapped = sampling.wrap(subject)
+    callLoop(wrapped, 2000)
+    fullGc()
+    const sites = await sampling.stop(2000, [])
+    kept.length = 0
+    const names = sites.map((s) => s.functionName)
+    // Attributed to the subject's own functions, not to the loop it was called from.
+    expect(names).not.toContain('callLoop')
+    expect(names.some((n) => ['LeakedRecord', 'makeRecord', 'leakOne', 'subject'].includes(n))).toBe(true)
+    // The proxy is transparent.
+    const f = sampling.wrap(function (this: unknown, a: number, b: number) {
+      return [this, a + b]
+    })
+    expect(f.call('t', 1, 2)).toEqual(['t', 3])
+  })
+})
+
 describe('helpers', () => {
   test('InlineSourceMap decodes VLQ mappings', () => {
     // Generated line 1: col 0 -> a.ts 1:0; col 6 -> a.ts 2:4. Line 2: col 2 -> b.ts 10:1.

@@ -24,6 +24,7 @@ function expectSameAsJson(s: HeapSnapshot, raw: RawSnapshot): void {
   expect(s.nodeCount).toBe(raw.nodes.length / nf.length)
   expect(s.edgeCount).toBe(raw.edges.length / ef.length)
   expect(s.strings).toEqual(raw.strings)
+  expect(s.stringTable.length).toBe(raw.strings.length)
   expect(s.nodeTypes).toEqual(raw.snapshot.meta.node_types[0])
   let edge = 0
   const mismatches: string[] = []

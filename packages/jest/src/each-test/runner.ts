@@ -9,7 +9,6 @@ import {
   LeakproofUsageError,
   SubjectError,
   appendTestRecord,
-  defaultOptions,
   measureLeak,
   resolveOptions,
   type LeakOptions,
@@ -73,8 +72,8 @@ interface Original {
 }
 
 const ownKeys = new Set(['exclude'])
-/** Margin on top of the test's own timeout and the measurement's, for the hooks and the report. */
-const timeoutSlackMs = 10_000
+/** Longest delay setTimeout accepts. */
+const maxTimerMs = 2_147_483_647
 
 function optionError(message: string): never {
   throw new LeakproofUsageError(`testEnvironmentOptions.leakproof: ${message}`)
@@ -236,8 +235,9 @@ export class EachTestMode {
     // runs them through co; repeating them here would change how they run).
     if (test.failing || this.isExcluded(test, original.fn) || isGeneratorFunction(original.fn)) return
     const testTimeout = original.timeout || state.testTimeout
-    const measureTimeout = this.init.options.timeout ?? defaultOptions.timeout
-    test.timeout = testTimeout + measureTimeout + timeoutSlackMs
+    // jest-circus's timer would cut the repeats short: the first run keeps the test's own timeout
+    // (enforced in run()), the repeats are bounded by the measurement's `timeout`.
+    test.timeout = maxTimerMs
     const mode = this
     test.fn = function leakCheckedTest(this: unknown) {
       return mode.run(test, original.fn, this, testTimeout)

@@ -91,7 +91,9 @@ export function installEachTest(): void {
     const register = task.context.onTestFinished as ((fn: HookFn, timeout?: number) => void) | undefined
     // Timeout 0: no hook timeout around the measurement; the engine has its own (`timeout` option).
     register?.(() => checkTest(task, fitToTest(options, performance.now() - started), assertionsBefore), 0)
-  })
+    // Timeout 0: Vitest wraps the hook without a timer. It is synchronous, and it is among the
+    // hooks every repeated run calls: no timer per run for it.
+  }, 0)
 }
 
 /** Time the calls of a per-test check may take before the heap is first judged (warm-up + screen). */
