@@ -80,10 +80,10 @@ export function prepareInstall(name: 'vitest-3' | 'vitest-5'): VitestInstall & {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
     // `npm install` with the copied lockfile installs exactly the locked versions. (Not `npm ci`:
     // it refuses lockfiles that leave out optional platform packages the registry does not have.)
-    const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    const result = spawnSync(npm, ['install', '--prefix', dir, '--workspaces=false', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: dir,
       encoding: 'utf8',
-      env: cleanEnv(),
+      env: npmEnv(),
       shell: process.platform === 'win32',
     })
     if (result.status !== 0) {
@@ -128,6 +128,22 @@ export function prepareInstall(name: 'vitest-3' | 'vitest-5'): VitestInstall & {
     tsc,
     installMs,
   }
+}
+
+/**
+ * The environment for the nested `npm install`. When the tests run under `npm test` / `npx`,
+ * npm's own variables point at the repository (npm_config_local_prefix, npm_package_json, ...):
+ * left in place they could make the nested npm work on the repository instead of the cache
+ * directory. Registry, cache and user-config settings stay.
+ */
+function npmEnv(): NodeJS.ProcessEnv {
+  const env = cleanEnv()
+  for (const key of Object.keys(env)) {
+    if (/^npm_(package_|lifecycle_|command$|execpath$|node_execpath$)/i.test(key) || /^npm_config_(local_prefix|prefix|workspaces?|include_workspace_root|global)$/i.test(key) || key === 'INIT_CWD') {
+      delete env[key]
+    }
+  }
+  return env
 }
 
 /** The environment of this (test) process, minus what would confuse a nested Vitest run. */

@@ -227,6 +227,7 @@ async function run(
       findings,
       settle: settleCounted,
       perCallMs: callMs / Math.max(1, findings.measured),
+      screenCalls: findings.measured,
       startedAt: started,
     })
   }

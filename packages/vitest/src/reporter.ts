@@ -105,7 +105,7 @@ export class LeakproofReporter {
           framework: 'vitest',
           frameworkVersion: vitest.version,
           node: process.version,
-          platform: process.platform,
+          platform: `${process.platform}-${process.arch}`,
           ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
         },
         tests,

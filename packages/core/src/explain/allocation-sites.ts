@@ -83,7 +83,10 @@ function packageRoot(): string | null {
   if (ownRoot !== undefined) return ownRoot
   ownRoot = null
   try {
-    let dir = dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url))
+    // import.meta.url first: `node -e` defines a global __filename ('[eval]') that an ESM build
+    // would otherwise pick up. In the CJS build import.meta is empty and __filename is real.
+    const metaUrl = (import.meta as { url?: string }).url
+    let dir = dirname(metaUrl ? fileURLToPath(metaUrl) : typeof __filename === 'string' ? __filename : '.')
     for (let k = 0; k < 6; k++) {
       const pkg = join(dir, 'package.json')
       if (existsSync(pkg)) {
@@ -378,17 +381,6 @@ export function aggregateProfile(head: ProfileNode, root: string | null): SiteAc
   return [...sites.values()]
 }
 
-function collectScriptIds(head: ProfileNode): Set<string> {
-  const ids = new Set<string>()
-  const stack = [head]
-  while (stack.length) {
-    const n = stack.pop()!
-    if (n.callFrame.url && !n.callFrame.url.startsWith('node:')) ids.add(n.callFrame.scriptId)
-    for (const c of n.children ?? []) stack.push(c)
-  }
-  return ids
-}
-
 /** See AllocationSampling.wrap. An empty handler: the Proxy only adds a builtin call frame. */
 function notInlinable<F extends (...args: never[]) => unknown>(fn: F): F {
   return new Proxy(fn, {})
@@ -480,6 +472,3 @@ export async function startAllocationSampling(intervalBytes = 512): Promise<Allo
 export function ownPackageRoot(): string | null {
   return packageRoot()
 }
-
-/** Exported for tests. */
-export { collectScriptIds as _collectScriptIds }

@@ -39,7 +39,11 @@ export interface SnapshotAnalysisInput {
 }
 
 export interface SnapshotAnalysis {
-  /** Non-internal self bytes in A, B, C. */
+  /**
+   * Non-internal self bytes in A, B, C. Includes ArrayBuffer / Buffer backing stores (native
+   * `system / JSArrayBufferData` nodes, i.e. `external` memory), excludes code, shapes and other
+   * runtime-internal nodes, so JIT warm-up does not move it.
+   */
   userBytes: [number, number, number]
   /** Growing types, sorted by bytesPerIteration descending. */
   retainedTypes: RetainedType[]
@@ -158,7 +162,16 @@ export async function analyzeSnapshots(input: SnapshotAnalysisInput): Promise<Sn
       retainedBytes: k === undefined ? 0 : windowBytes[k]!,
     }
   })
-  retainedTypes.sort((x, y) => y.bytesPerIteration - x.bytesPerIteration || y.countPerIteration - x.countPerIteration)
+  // Constructed objects first (what the user's code keeps: Session, Object, closures), then storage
+  // (strings, arrays, tables) by bytes: a Map's table or an object's strings outweigh the object
+  // itself but are not what the user looks for first.
+  const constructed = (t: RetainedType) => (t.nodeType === 'object' || t.nodeType === 'closure') && t.countPerIteration >= 0.5
+  retainedTypes.sort(
+    (x, y) =>
+      Number(constructed(y)) - Number(constructed(x)) ||
+      y.bytesPerIteration - x.bytesPerIteration ||
+      y.countPerIteration - x.countPerIteration,
+  )
 
   let retainerPaths: RetainerPath[] = []
   if (input.explain && maxPaths > 0 && retainedTypes.length > 0) {

@@ -645,14 +645,21 @@ class Parser {
     this.mode = Mode.Key
   }
 
-  /** `strings`: an array of JSON strings. Returns -1 when a string continues in the next chunk. */
+  /**
+   * `strings`: an array of JSON strings. The bytes from `p` up to the end of the last complete
+   * string are appended to the string store in one copy; each string is recorded as a range of
+   * it. Returns -1 when a string continues in the next chunk (it is carried over).
+   */
   private stringsSection(buf: Buffer, p: number): number {
     const len = buf.length
     const out = this.strings!
+    const base = p // buf[base] is store byte `origin`
+    const origin = out.size
+    let copied = p // end of the last complete string (or separator run)
     while (p < len) {
       const c = buf[p]!
       if (c === Ch.QUOTE) {
-        // Find the closing quote; note whether escapes occur.
+        // Find the closing quote; note whether escapes or non-ASCII bytes occur.
         let q = p + 1
         let escapes = false
         let ascii = true
@@ -665,11 +672,13 @@ class Parser {
           } else if (d >= 0x80) ascii = false
         }
         if (q >= len) {
+          out.append(buf, base, copied)
           this.carry = Buffer.from(buf.subarray(p))
           return -1
         }
-        out.add(buf, p + 1, q, escapes, ascii)
+        out.record(origin + (p + 1 - base), origin + (q - base), escapes, ascii)
         p = q + 1
+        copied = p
         continue
       }
       if (c === Ch.COMMA || c === Ch.LF || c === Ch.SPACE || c === Ch.CR || c === Ch.TAB) {
@@ -677,11 +686,13 @@ class Parser {
         continue
       }
       if (c === Ch.RBRACKET) {
+        out.append(buf, base, copied)
         this.mode = Mode.Key
         return p + 1
       }
       this.fail(`unexpected ${JSON.stringify(String.fromCharCode(c))} in "strings"`)
     }
+    out.append(buf, base, copied)
     return p
   }
 

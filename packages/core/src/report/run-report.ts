@@ -35,8 +35,6 @@ export interface RunReport {
     platform: string
     /** `index/count` when the run was a shard. */
     shard?: string
-    /** Set by `leakproof merge`: the shards this report combines. */
-    shards?: string[]
     options?: Record<string, unknown>
   }
   tests: TestLeakRecord[]

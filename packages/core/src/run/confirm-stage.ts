@@ -16,11 +16,14 @@ export interface ConfirmStageInput {
   findings: Findings
   settle: () => Promise<void>
   perCallMs: number
+  /** Calls the screening pass made. */
+  screenCalls: number
   startedAt: number
 }
 
 /** Growth an interval should show at the screened rate, so noise of a few KB cannot decide. */
 const targetIntervalGrowth = 64 * 1024
+const maxIntervalGrowth = 4 * 1024 * 1024
 const minIntervalCalls = 50
 const maxIntervalCalls = 4000
 /** Wall time one interval of calls may take; slow subjects get fewer calls per interval. */
@@ -89,7 +92,8 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
           (outcome === 'suspect' ? '; ambiguous, escalating with a longer interval' : '') +
           (outcome === 'inconclusive' ? '; still ambiguous at the iteration budget: not reported as a leak' : ''),
       })
-      findings.heapRate = result.heapRate
+      // User data includes ArrayBuffer backing stores, which `external` already counts.
+      findings.heapRate = result.externalRate > 0 ? Math.max(0, result.heapRate - result.externalRate) : result.heapRate
       findings.externalRate = result.externalRate
       if (outcome !== 'suspect') {
         findings.heapLeak = result.heap === 'leak'
@@ -114,7 +118,10 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
 }
 
 function intervalCalls(rate: number, input: ConfirmStageInput): number {
-  const byGrowth = Math.ceil(targetIntervalGrowth / rate)
+  // At least as long as the screening window: a slope inflated by a noise jump must not shrink
+  // the interval until real growth of a few bytes per call drowns in it. Fast, large leaks are
+  // capped so a snapshot does not grow by more than a few MB per interval.
+  const byGrowth = Math.max(Math.ceil(targetIntervalGrowth / rate), Math.min(input.screenCalls, Math.ceil(maxIntervalGrowth / rate)))
   const byTime = input.perCallMs > 0 ? Math.floor(intervalTimeBudgetMs / input.perCallMs) : maxIntervalCalls
   const byBudget = Math.floor((input.opts.maxIterations - input.state.calls) / 2)
   const calls = Math.min(maxIntervalCalls, byGrowth, Math.max(minIntervalCalls, byTime), byBudget)
@@ -128,7 +135,14 @@ async function sampleAllocationSites(input: ConfirmStageInput, calls: number): P
   if (n === 0) return
   await input.settle()
   const sampling = await startAllocationSampling()
-  findings.measured += await callRepeatedly(state, n)
+  // Called through a wrapper V8 cannot inline: an inlined subject's allocations would be
+  // attributed to the engine's own loop.
+  const sampled: CallState = { ...state, subject: sampling.wrap(state.subject) }
+  try {
+    findings.measured += await callRepeatedly(sampled, n)
+  } finally {
+    state.calls = sampled.calls
+  }
   await input.settle()
   findings.allocationSites = await sampling.stop(n, opts.ignore.sites)
 }

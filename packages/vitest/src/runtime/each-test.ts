@@ -19,6 +19,7 @@ import {
   type TestLeakRecord,
 } from '@leakproof/core'
 import { mergeOptions, type EachTestSetting } from '../config.js'
+import { fitToTest } from './fit.js'
 import { leakAssertionCount } from './matchers.js'
 import { workerSettings } from './settings.js'
 import {
@@ -94,33 +95,6 @@ export function installEachTest(): void {
     // Timeout 0: Vitest wraps the hook without a timer. It is synchronous, and it is among the
     // hooks every repeated run calls: no timer per run for it.
   }, 0)
-}
-
-/** Time the calls of a per-test check may take before the heap is first judged (warm-up + screen). */
-const screenBudgetMs = 4000
-/** The engine's default warm-up + screening calls (200 + at least 400). */
-const engineRuns = 600
-const minRuns = 60
-
-/**
- * Unless the options say otherwise, fit the number of runs to the test's cost: a test as cheap as a
- * typical `toLeak()` subject gets the engine's defaults (including its adaptive screening window);
- * a slower one (its first run, hooks included, took `firstRunMs`) fewer runs, and a timeout long
- * enough for them, so that checking it stays within seconds.
- */
-export function fitToTest(options: LeakOptions, firstRunMs: number): LeakOptions {
-  const perRun = Math.max(firstRunMs, 0.01)
-  const fitted: LeakOptions = { ...options }
-  const runs = Math.floor(screenBudgetMs / perRun)
-  if (options.warmup === undefined && options.iterations === undefined && runs < engineRuns) {
-    const total = Math.max(minRuns, runs)
-    fitted.iterations = Math.max(10, Math.round((total * 2) / 3))
-    fitted.warmup = total - fitted.iterations
-  }
-  // Screening plus two confirmation intervals of at least 50 runs, twice over.
-  const expectedRuns = (fitted.warmup ?? 200) + (fitted.iterations ?? 400) + 200
-  fitted.timeout ??= Math.max(30_000, Math.ceil(perRun * expectedRuns * 2))
-  return fitted
 }
 
 async function checkTest(task: TaskLike, options: LeakOptions, assertionsBefore: number): Promise<void> {

@@ -5,7 +5,7 @@ import { LeakproofUsageError } from '@leakproof/core'
 import { test, type TestFunction } from 'vitest'
 import type { EachTestSetting } from '../config.js'
 import { metaKey } from './each-test.js'
-import { collectingFile, runnerApi, type SuiteLike } from './vitest-api.js'
+import { collectingFile, insideTest, runnerApi, type SuiteLike } from './vitest-api.js'
 
 type TestOptionsArg = Parameters<typeof test>[1]
 
@@ -79,6 +79,12 @@ export const leakTest: LeakTestApi = makeLeakTest(true)
  */
 export function checkEachTest(setting: EachTestSetting = true): void {
   checkSetting(setting, 'checkEachTest()')
+  if (insideTest()) {
+    throw new LeakproofUsageError(
+      'checkEachTest() runs while tests are collected: call it at the top of a test file or inside describe(), ' +
+        'not inside a test or hook. For one test, use leakTest() or { meta: { leakproof: ... } }.',
+    )
+  }
   const collector = runnerApi.getCurrentSuite() as { suite?: SuiteLike }
   // Top-level tests have no suite (Vitest deletes the default collector's): mark the file.
   const suite = collector.suite ?? collectingFile()

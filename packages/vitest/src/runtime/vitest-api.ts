@@ -69,13 +69,19 @@ export type HookSequence = 'stack' | 'list' | 'parallel'
 /** Vitest's per-worker state (3, 4 and 5 keep it on globalThis under this name). */
 interface WorkerStateLike {
   config?: { sequence?: { hooks?: HookSequence } }
-  current?: SuiteLike
+  /** The file while it is collected, then the suite or test that runs. */
+  current?: SuiteLike & { type?: string }
 }
 const workerState = () => (globalThis as { __vitest_worker__?: WorkerStateLike }).__vitest_worker__
 
 /** The project's `sequence.hooks` setting (default 'stack'), as the worker received it. */
 export function hookSequence(): HookSequence {
   return workerState()?.config?.sequence?.hooks ?? 'stack'
+}
+
+/** True while a test (or its hooks) runs, as opposed to while test files are collected. */
+export function insideTest(): boolean {
+  return workerState()?.current?.type === 'test'
 }
 
 /** The test file being collected (top-level tests have no suite; the file carries their settings). */

@@ -1,0 +1,6 @@
+import { defineConfig } from 'vitest/config'
+import { leakproof } from '@leakproof/vitest/plugin'
+
+export default defineConfig({
+  plugins: [leakproof()],
+})

@@ -1,0 +1,141 @@
+// Unit tests of the config side: what the plugin does to a Vitest config, and the option plumbing
+// to the workers. (Real Vitest runs of all of it: test/vitest/.)
+import { describe, expect, test } from 'vitest'
+import { decodeSettings, encodeSettings, mergeOptions, provideKey, type WorkerSettings } from '../src/config.js'
+import { defaultTestTimeout, leakproof, setupFile } from '../src/plugin.js'
+import { LeakproofReporter } from '../src/reporter.js'
+import { fitToTest } from '../src/runtime/fit.js'
+
+type TestConfig = Record<string, unknown> & {
+  setupFiles?: string[]
+  provide?: Record<string, unknown>
+  reporters?: unknown[]
+  testTimeout?: number
+  execArgv?: string[]
+  poolOptions?: Record<string, { execArgv?: string[] }>
+}
+
+function applyConfig(plugin: ReturnType<typeof leakproof>, test: TestConfig = {}): TestConfig {
+  const config = { root: process.cwd(), test }
+  plugin.config(config)
+  return config.test
+}
+
+describe('leakproof() plugin: config hook', () => {
+  test('adds the setup file after the project’s own, and the settings for the workers', () => {
+    const test = applyConfig(leakproof({ options: { threshold: 8, ignore: { types: [/^Cached/] } } }), { setupFiles: ['./mine.ts'] })
+    expect(test.setupFiles).toEqual(['./mine.ts', setupFile])
+    expect(setupFile).toMatch(/[\\/]setup\.js$/)
+    const settings = decodeSettings<WorkerSettings>(test.provide![provideKey])
+    expect(settings.eachTest).toBe(false)
+    expect(settings.options.threshold).toBe(8)
+    expect(settings.options.ignore!.types![0]).toEqual(/^Cached/)
+  })
+
+  test('eachTest options are merged over the project defaults', () => {
+    const test = applyConfig(leakproof({ eachTest: { iterations: 60 }, options: { threshold: 8 } }))
+    const settings = decodeSettings<WorkerSettings>(test.provide![provideKey])
+    expect(settings.eachTest).toEqual({ threshold: 8, iterations: 60 })
+  })
+
+  test('raises testTimeout only when the project sets none', () => {
+    expect(applyConfig(leakproof()).testTimeout).toBe(defaultTestTimeout)
+    expect(applyConfig(leakproof({ options: { timeout: 90_000 } })).testTimeout).toBe(180_000)
+    expect(applyConfig(leakproof(), { testTimeout: 1234 }).testTimeout).toBe(1234)
+  })
+
+  test('adds the reporter after the configured ones, or after the default one', () => {
+    const own = applyConfig(leakproof({ reporter: true }), { reporters: ['dot'] })
+    expect(own.reporters![0]).toBe('dot')
+    expect(own.reporters![1]).toBeInstanceOf(LeakproofReporter)
+    const none = applyConfig(leakproof({ reporter: { outputFile: 'x.json' } }))
+    expect(none.reporters![0]).toBe('default')
+    expect(none.reporters![1]).toBeInstanceOf(LeakproofReporter)
+  })
+
+  test('Vitest 3 (the version this project resolves is 4): no poolOptions, the flag waits for configureVitest', () => {
+    const test = applyConfig(leakproof())
+    expect(test.poolOptions).toBeUndefined()
+    expect(test.execArgv).toBeUndefined()
+  })
+})
+
+describe('leakproof() plugin: configureVitest hook (Vitest 4+)', () => {
+  const context = (version: string, pool: string | undefined, execArgv?: string[]) => ({
+    vitest: { version },
+    project: { config: { pool, execArgv } },
+  })
+
+  test('forks and vmForks workers get --expose-gc, once', () => {
+    for (const pool of ['forks', 'vmForks', undefined]) {
+      const ctx = context('4.1.12', pool, ['--conditions', 'x'])
+      const plugin = leakproof()
+      plugin.configureVitest(ctx)
+      plugin.configureVitest(ctx)
+      expect(ctx.project.config.execArgv).toEqual(['--conditions', 'x', '--expose-gc'])
+    }
+  })
+
+  test('threads and vmThreads do not (Node rejects the flag for worker threads)', () => {
+    for (const pool of ['threads', 'vmThreads']) {
+      const ctx = context('5.1.1', pool)
+      leakproof().configureVitest(ctx)
+      expect(ctx.project.config.execArgv).toBeUndefined()
+    }
+  })
+
+  test('exposeGc: false leaves execArgv alone', () => {
+    const ctx = context('4.1.12', 'forks')
+    leakproof({ exposeGc: false }).configureVitest(ctx)
+    expect(ctx.project.config.execArgv).toBeUndefined()
+  })
+})
+
+describe('leakproof() plugin: option errors name the fix', () => {
+  test.each([
+    [{ eachtest: true }, /unknown option "eachtest"/],
+    [{ eachTest: 'yes' }, /eachTest \}\) must be true, false or an options object/],
+    [{ options: { iteratons: 5 } }, /unknown option "iteratons"/],
+    [{ eachTest: { warmup: -1 } }, /"warmup" must be between/],
+    [{ options: { signal: new AbortController().signal } }, /"signal" cannot be set here/],
+  ])('%o', (options, message) => {
+    expect(() => leakproof(options as never)).toThrow(message)
+  })
+})
+
+describe('options plumbing', () => {
+  test('mergeOptions: later layers win, ignore lists are concatenated', () => {
+    expect(
+      mergeOptions({ threshold: 8, ignore: { types: ['A'] } }, undefined, { threshold: 16, ignore: { types: ['B'], sites: [/x/] } }),
+    ).toEqual({ threshold: 16, ignore: { types: ['A', 'B'], sites: [/x/] } })
+  })
+
+  test('settings survive a JSON round trip (child-process IPC), RegExps included', () => {
+    const settings = { options: { ignore: { types: [/^Cached/i, 'Session'] } }, eachTest: { iterations: 60 } }
+    const back = decodeSettings<typeof settings>(JSON.parse(JSON.stringify(encodeSettings(settings))))
+    expect(back).toEqual(settings)
+    expect(back.options.ignore.types[0]).toBeInstanceOf(RegExp)
+  })
+})
+
+describe('per-test mode: runs fitted to the cost of a test', () => {
+  test('a cheap test gets the engine defaults (adaptive screening)', () => {
+    const fitted = fitToTest({}, 0.5)
+    expect(fitted.warmup).toBeUndefined()
+    expect(fitted.iterations).toBeUndefined()
+    expect(fitted.timeout).toBe(30_000)
+  })
+
+  test('a slow test gets fewer runs, at least 60, and a longer timeout', () => {
+    const slow = fitToTest({}, 40)
+    expect(slow.warmup! + slow.iterations!).toBe(100)
+    expect(slow.iterations).toBe(67)
+    const slower = fitToTest({}, 500)
+    expect(slower.warmup! + slower.iterations!).toBe(60)
+    expect(slower.timeout).toBeGreaterThan(60 * 500)
+  })
+
+  test('explicit options are kept', () => {
+    expect(fitToTest({ iterations: 50, timeout: 5000 }, 500)).toEqual({ iterations: 50, timeout: 5000 })
+  })
+})
