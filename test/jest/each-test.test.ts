@@ -13,13 +13,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 type Counts = Record<string, { before: number; after: number; body: number }>
 
 describe.each(majors)('Jest %i: per-test mode', (major) => {
-  test('repeats every test with its hooks and fails the ones that retain memory', async () => {
+  test('repeats every test with its hooks and fails the ones that retain memory', async ({ signal }) => {
     const countsFile = join(work, `counts-${major}.json`)
     const reportFile = join(work, `report-${major}.json`)
     const run = await runJest({
       major,
       fixture: 'each-test',
       env: { LEAKPROOF_FIXTURE_OUT: countsFile },
+      signal,
       config: {
         reporters: ['default', ['@leakproof/jest/reporter', { outputFile: reportFile }]],
         // Jest 30's node environment warns about this value; Jest 29's ignores it. Proves the
@@ -105,5 +106,5 @@ describe.each(majors)('Jest %i: per-test mode', (major) => {
     // The test that measured itself has its matcher record, under the same naming.
     expect(report.tests.find((t) => t.name === 'per-test > measures itself with toLeak')).toMatchObject({ source: 'matcher', verdict: 'clean' })
     expect(run.output).toMatch(/^\s+\d+ tests: 1 leak, \d+ clean, /m)
-  })
+  }, 10 * 60_000)
 })

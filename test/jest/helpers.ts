@@ -117,6 +117,8 @@ export interface RunJestOptions {
   /** Launch as `node --expose-gc jest` instead of relying on leakproof's runtime fallback. */
   exposeGc?: boolean
   timeoutMs?: number
+  /** The Vitest test's signal: a timed-out or cancelled test kills Jest and its workers. */
+  signal?: AbortSignal
 }
 
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -156,20 +158,34 @@ export async function runJest(options: RunJestOptions): Promise<JestRun> {
     ...(options.args ?? []),
   ]
   const started = performance.now()
-  const child = spawn(process.execPath, args, { cwd: rootDir, env: cleanEnv(options.env) })
+  // Its own process group, so that a timeout kills Jest's workers too (a worker busy in a heap
+  // snapshot outlives its parent otherwise).
+  const child = spawn(process.execPath, args, { cwd: rootDir, env: cleanEnv(options.env), detached: true })
+  const killAll = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const timeoutMs = options.timeoutMs ?? 600_000
+  const timeoutMs = options.timeoutMs ?? 900_000
   const code = await new Promise<number | null>((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`jest ${major} on ${fixture} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`))
-    }, timeoutMs)
+    const fail = (why: string) => {
+      killAll()
+      reject(new Error(`jest ${major} on ${fixture} ${why}\n${stdout}\n${stderr}`))
+    }
+    const timer = setTimeout(() => fail(`did not finish in ${timeoutMs} ms`), timeoutMs)
+    const onAbort = () => fail('was stopped: the test timed out or the run was cancelled')
+    options.signal?.addEventListener('abort', onAbort, { once: true })
     child.on('error', reject)
     child.on('close', (exit) => {
       clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onAbort)
+      killAll() // workers that did not exit with Jest
       resolvePromise(exit)
     })
   })

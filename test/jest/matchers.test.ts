@@ -6,9 +6,9 @@ import { describe, expect, test } from 'vitest'
 import { describeRun, fixturesDir, installedVersion, majors, repoRoot, runJest } from './helpers.js'
 
 describe.each(majors)('Jest %i: matchers', (major) => {
-  test('toLeak and toBeCollected behave as documented', async () => {
+  test('toLeak and toBeCollected behave as documented', async ({ signal }) => {
     expect(installedVersion(major, 'jest')).toMatch(new RegExp(`^${major}\\.`))
-    const run = await runJest({ major, fixture: 'matchers' })
+    const run = await runJest({ major, fixture: 'matchers', signal })
     const why = describeRun(run)
     const result = (name: string) => {
       const found = run.byName.get(name)
@@ -49,14 +49,15 @@ describe.each(majors)('Jest %i: matchers', (major) => {
     expect(result('toLeak a check that outlives its test timeout').status, why).toBe('failed')
     expect(failure('toLeak a check that outlives its test timeout')).toContain('Exceeded timeout of 300 ms')
     expect(result('toLeak the next check runs after a timed-out one').status, why).toBe('passed')
-  })
+  }, 10 * 60_000)
 })
 
-test('node:test with the standalone expect package', async () => {
+test('node:test with the standalone expect package', async ({ signal }) => {
   const file = join(fixturesDir, 'standalone', 'expect-package.test.mjs')
   const child = spawn(process.execPath, ['--test', '--test-reporter=tap', file], {
     cwd: repoRoot,
     env: { ...process.env, NODE_OPTIONS: '', LEAKPROOF_RECORDS_DIR: '' },
+    signal,
   })
   let output = ''
   child.stdout.on('data', (c: Buffer) => (output += c.toString()))
@@ -65,4 +66,4 @@ test('node:test with the standalone expect package', async () => {
   expect(output, output).toMatch(/^# pass 3$/m)
   expect(output, output).toMatch(/^# fail 0$/m)
   expect(code, output).toBe(0)
-})
+}, 5 * 60_000)

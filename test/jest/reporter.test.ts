@@ -18,7 +18,7 @@ const cases: Array<{ major: JestMajor; exposeGc: boolean }> = [
 ]
 
 describe.each(cases)('Jest $major, exposeGc: $exposeGc', ({ major, exposeGc }) => {
-  test('table at the end of the run and the JSON run report, from worker processes', async () => {
+  test('table at the end of the run and the JSON run report, from worker processes', async ({ signal }) => {
     const pidsFile = join(work, `pids-${major}.txt`)
     const reportFile = join(work, `report-${major}.json`)
     const run = await runJest({
@@ -28,6 +28,7 @@ describe.each(cases)('Jest $major, exposeGc: $exposeGc', ({ major, exposeGc }) =
       // Two files and two workers: the test files run in child processes, not in Jest's own.
       args: ['--maxWorkers=2'],
       env: { LEAKPROOF_FIXTURE_OUT: pidsFile },
+      signal,
       config: { reporters: ['default', ['@leakproof/jest/reporter', { outputFile: reportFile }]] },
     })
     const why = describeRun(run)
@@ -68,12 +69,13 @@ describe.each(cases)('Jest $major, exposeGc: $exposeGc', ({ major, exposeGc }) =
     expect(lines[4]).toMatch(/\s+clean\s+/)
     expect(table).toContain('3 tests: 1 leak, 2 clean, 0 errors, 0 skipped.')
     expect(table).toContain(`Report: ${reportFile}`)
-  })
+  }, 10 * 60_000)
 })
 
-test('reporter options are checked', async () => {
+test('reporter options are checked', async ({ signal }) => {
   const run = await runJest({
     major: 30,
+    signal,
     fixture: 'reporter',
     args: ['parse.test.js'],
     config: { reporters: ['default', ['@leakproof/jest/reporter', { outputFle: 'x.json' }]] },

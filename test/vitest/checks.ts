@@ -99,7 +99,8 @@ export function checkEachTestRun(run: RunResult): void {
     body: runs,
     onTestFinished: runs,
   })
-  expect(runs).toBeGreaterThan(100)
+  // At least the 60 runs a check makes of a slow test (the engine's defaults for a fast one).
+  expect(runs).toBeGreaterThanOrEqual(60)
   const order = ['file beforeEach', 'suite beforeEach', 'body', 'suite afterEach', 'file afterEach', 'suite beforeEach cleanup', 'onTestFinished']
   expect(hooks.events).toEqual([...order.map((e) => `1: ${e}`), ...order.map((e) => `2: ${e}`)])
 

@@ -64,7 +64,7 @@ function checkBuilt(): void {
 }
 
 /** Install (or reuse) another Vitest version and refresh the packages and fixtures copied into it. */
-export function prepareInstall(name: 'vitest-3' | 'vitest-5'): VitestInstall & { installMs: number } {
+export function prepareInstall(name: 'vitest-3' | 'vitest-3.0' | 'vitest-5'): VitestInstall & { installMs: number } {
   checkBuilt()
   const source = join(here, 'versions', name)
   const dir = join(cacheDir, name)

@@ -41,3 +41,15 @@ describe.each(['vitest-3', 'vitest-5'] as const)('%s', (name) => {
     expect(result.exitCode).toBe(0)
   }, 120_000)
 })
+
+// Vitest 3.0–3.1 typed custom matchers through `Assertion<T>` (no `Matchers` interface yet): the
+// types must hold there too. Types only: Vitest 3 at run time is covered with 3.2 above.
+describe('vitest-3.0 types', () => {
+  test('matchers, plugin and reporter type-check against Vitest 3.0', () => {
+    const install = prepareInstall('vitest-3.0')
+    expect(install.version).toMatch(/^3\.0\./)
+    const result = typecheck(install, 'types-skiplibcheck')
+    expect(result.output).toBe('')
+    expect(result.exitCode).toBe(0)
+  }, 300_000)
+})
