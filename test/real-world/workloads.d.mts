@@ -9,6 +9,8 @@ export interface Workload {
   name: string
   /** package@version (or the Node built-in) the workload exercises. */
   library: string
+  /** Workloads of one group run in one process (one test file): 'http' clients/servers, or 'library'. */
+  group: 'http' | 'library'
   make: () => Promise<WorkloadInstance>
 }
 

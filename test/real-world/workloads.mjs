@@ -35,6 +35,7 @@ export const clean = [
   {
     name: 'node:http Agent keep-alive GET to a loopback JSON server',
     library: `node:http (Node ${process.versions.node})`,
+    group: 'http',
     async make() {
       const server = await listen()
       const agent = keepAliveAgent()
@@ -54,6 +55,7 @@ export const clean = [
   {
     name: 'undici Pool.request to a loopback JSON server',
     library: `undici@${version('undici')}`,
+    group: 'http',
     async make() {
       const { Pool } = require('undici')
       const server = await listen()
@@ -75,6 +77,7 @@ export const clean = [
   {
     name: 'global fetch (Node built-in) to a loopback JSON server',
     library: `fetch (Node ${process.versions.node}, undici ${process.versions.undici})`,
+    group: 'http',
     async make() {
       const server = await listen()
       let i = 0
@@ -91,6 +94,7 @@ export const clean = [
   {
     name: 'express app handling a loopback request (router, params, middleware, res.json)',
     library: `express@${version('express')}`,
+    group: 'http',
     async make() {
       const express = require('express')
       const app = express()
@@ -120,6 +124,7 @@ export const clean = [
   {
     name: 'fastify inject of a route with a response schema',
     library: `fastify@${version('fastify')}`,
+    group: 'http',
     async make() {
       const Fastify = require('fastify')
       const app = Fastify({ logger: false })
@@ -149,6 +154,7 @@ export const clean = [
   {
     name: 'pino child logger per request writing one line to a stream',
     library: `pino@${version('pino')}`,
+    group: 'library',
     async make() {
       const pino = require('pino')
       let bytes = 0
@@ -172,6 +178,7 @@ export const clean = [
   {
     name: 'zod schema parsing a request body',
     library: `zod@${version('zod')}`,
+    group: 'library',
     async make() {
       const { z } = require('zod')
       const User = z.object({
@@ -194,6 +201,7 @@ export const clean = [
   {
     name: 'ajv compile (cached by schema) + validate, five route schemas',
     library: `ajv@${version('ajv')}`,
+    group: 'library',
     async make() {
       const Ajv = require('ajv')
       const ajv = new Ajv({ allErrors: true })
@@ -223,6 +231,7 @@ export const clean = [
   {
     name: 'lru-cache at its bound (set evicts, get hits)',
     library: `lru-cache@${version('lru-cache')}`,
+    group: 'library',
     async make() {
       const { LRUCache } = require('lru-cache')
       const max = 500
@@ -242,6 +251,7 @@ export const clean = [
   {
     name: 'handlebars rendering a precompiled template with helpers',
     library: `handlebars@${version('handlebars')}`,
+    group: 'library',
     async make() {
       const Handlebars = require('handlebars').create()
       Handlebars.registerHelper('upper', (s) => String(s).toUpperCase())
@@ -262,6 +272,7 @@ export const clean = [
   {
     name: 'marked rendering a markdown document',
     library: `marked@${version('marked')}`,
+    group: 'library',
     async make() {
       const { marked } = require('marked')
       const doc = [
@@ -295,6 +306,7 @@ export const clean = [
   {
     name: 'knex query builder .toString() without a database',
     library: `knex@${version('knex')}`,
+    group: 'library',
     async make() {
       const knex = require('knex')({ client: 'pg' })
       let i = 0
@@ -320,6 +332,7 @@ export const clean = [
   {
     name: 'dayjs parse, add and format',
     library: `dayjs@${version('dayjs')}`,
+    group: 'library',
     async make() {
       const dayjs = require('dayjs')
       let i = 0
@@ -334,6 +347,7 @@ export const clean = [
   {
     name: 'uuid v4 and v7 generation and validation',
     library: `uuid@${version('uuid')}`,
+    group: 'library',
     async make() {
       const uuid = await import('uuid')
       return {
@@ -348,6 +362,7 @@ export const clean = [
   {
     name: 'qs parse and stringify of a nested query string',
     library: `qs@${version('qs')}`,
+    group: 'library',
     async make() {
       const qs = require('qs')
       let i = 0

@@ -12,7 +12,7 @@ import { readHeap } from './run/heap-reading.js'
 import { SampleSeries } from './run/series.js'
 import { confirmWithSnapshots } from './run/confirm-stage.js'
 import { watchResources, type ResourceWatch } from './resources/index.js'
-import { screen } from './verdict/screen.js'
+import { screen, type ScreenResult } from './verdict/screen.js'
 
 export type { Subject }
 
@@ -26,6 +26,9 @@ const memoryBudgetFraction = 0.5
 /** Subject time the adaptive screening window may take, and how far it may grow. */
 const screeningBudgetMs = 150
 const maxScreeningFactor = 10
+/** Extra settles allowed before the first sample, and the shrink below which the heap is settled. */
+const maxDrainRounds = 4
+const drainTolerance = 1024
 /** Rounds run and discarded between warm-up and the first sample. */
 const dryRounds = 2
 
@@ -101,6 +104,17 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
   })
 }
 
+/** Settle until the heap stops shrinking (at most a few rounds): the baseline must be settled. */
+async function drain(settleOnce: () => Promise<void>): Promise<void> {
+  let previous = readHeap().heap
+  for (let i = 0; i < maxDrainRounds; i++) {
+    await settleOnce()
+    const now = readHeap().heap
+    if (now > previous - drainTolerance) return
+    previous = now
+  }
+}
+
 /** Screening calls: the option, or, when adaptive, as many as fit the time budget (up to 10x). */
 function screeningCalls(opts: ResolvedOptions, perCallMs: number, callsSoFar: number): number {
   if (!opts.adaptiveIterations) return opts.iterations
@@ -169,16 +183,33 @@ async function run(
     readHeap()
   }
   let callMs = 0
+  let screened: ScreenResult | undefined
   if (!state.memoryExhausted) {
-    series.add(0, readHeap())
-    resources?.checkpoint(0)
-    for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
-      const t = performance.now()
-      findings.measured += await callRepeatedly(state, perRound)
-      callMs += performance.now() - t
-      await settleScreenRound()
-      series.add(findings.measured, readHeap())
-      if (r === rounds >> 1) resources?.checkpoint(findings.measured)
+    resources?.checkpoint(findings.measured)
+    // A heap that is still shrinking (garbage of an earlier test being released, a lagging
+    // sweeper) hides growth: screen again, at most once, after letting it drain.
+    for (let attempt = 0; attempt < 2 && !state.memoryExhausted; attempt++) {
+      await drain(settleScreenRound)
+      series.length = 0
+      const first = findings.measured
+      series.add(first, readHeap())
+      for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
+        const t = performance.now()
+        findings.measured += await callRepeatedly(state, perRound)
+        callMs += performance.now() - t
+        await settleScreenRound()
+        series.add(findings.measured, readHeap())
+        if (attempt === 0 && r === rounds >> 1) resources?.checkpoint(findings.measured)
+      }
+      screened = screen(series, opts.threshold)
+      if (!screened.shrinking) break
+      findings.decision.push({
+        stage: 'screen',
+        iterations: findings.measured - first,
+        bytesPerIteration: screened.heapSlope,
+        outcome: 'inconclusive',
+        note: 'the heap shrank across the window (earlier garbage still being released); screening again',
+      })
     }
     resources?.checkpoint(findings.measured)
     const found = resources ? await resources.finish() : { resources: [], listeners: [] }
@@ -205,7 +236,7 @@ async function run(
     return finishReport(findings, opts, gc, counter, started)
   }
 
-  const screened = screen(series, opts.threshold)
+  if (!screened) throw new Error('leakproof: screening produced no result')
   findings.screen = screened
   const suspect = screened.heapSuspect || screened.externalSuspect
   findings.decision.push({

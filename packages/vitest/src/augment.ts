@@ -26,6 +26,14 @@ export interface LeakproofMatchers {
   toBeCollected(options?: { timeout?: number }): Promise<void>
 }
 
+declare module 'vitest' {
+  // Typed `{ meta: { leakproof } }` in test and describe options (Vitest 4.1+ take `meta` there).
+  interface TaskMeta {
+    /** Per-test mode for this test or suite: `true`, `false`, or options for its check. */
+    leakproof?: boolean | LeakOptions
+  }
+}
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Chai {

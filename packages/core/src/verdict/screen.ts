@@ -8,6 +8,8 @@ export interface ScreenResult {
   /** Heap grew enough to need object-level confirmation. */
   heapSuspect: boolean
   externalSuspect: boolean
+  /** The heap shrank across the window by more than the threshold: the window was disturbed. */
+  shrinking: boolean
 }
 
 /**
@@ -32,5 +34,6 @@ export function screen(series: SampleSeries, threshold: number): ScreenResult {
     externalSlope,
     heapSuspect: heapSlope >= threshold || heapMean >= threshold || heapStep >= threshold,
     externalSuspect: externalSlope >= threshold || externalMean >= threshold || externalStep >= threshold,
+    shrinking: !(heapSlope >= threshold || heapMean >= threshold || heapStep >= threshold) && (heapSlope <= -threshold || heapMean <= -threshold),
   }
 }
