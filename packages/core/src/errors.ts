@@ -8,8 +8,12 @@ export class LeakproofUsageError extends Error {
 /** A leak was found. Carries the full report. */
 export class LeakError extends Error {
   override name = 'LeakError'
-  constructor(readonly report: LeakReport) {
+  declare readonly report: LeakReport
+  constructor(report: LeakReport) {
     super(report.summary)
+    // Not enumerable: test runners print an error's own enumerable properties, and the summary
+    // in the message already says everything a reader needs.
+    Object.defineProperty(this, 'report', { value: report, enumerable: false })
   }
 }
 

@@ -27,7 +27,7 @@ export interface LeakOptions {
   samples?: number
   /** Retained growth, in bytes per call, at or above which the heap is said to grow. Default 4. */
   threshold?: number
-  /** Cap on all calls (warm-up, screening and confirmation). Default 20000. */
+  /** Cap on all calls (warm-up, screening and confirmation). Default 100000; slow subjects are limited by time first. */
   maxIterations?: number
   /** Milliseconds before the whole measurement gives up with a timeout error. Default 30000. */
   timeout?: number
@@ -68,7 +68,7 @@ export const defaultOptions = {
   iterations: 400,
   samples: 11,
   threshold: 4,
-  maxIterations: 20_000,
+  maxIterations: 100_000,
   timeout: 30_000,
   explain: true,
   resources: true,

@@ -27,7 +27,11 @@ export function formatSummary(report: LeakReport, opts: ResolvedOptions): string
         `${formatBytes(report.externalBytesPerIteration)}/call (external), below ${opts.threshold} B/call, over ${calls}.`,
     )
     const last = report.decision[report.decision.length - 1]
-    if (last && last.stage === 'confirm') lines.push(`Heap growth seen by the screen was not retained user data: ${last.note}.`)
+    if (last?.stage === 'confirm' && last.outcome === 'inconclusive') {
+      lines.push(`The heap grew, but growth of retained user data was not confirmed within the iteration budget: ${last.note}.`)
+    } else if (last?.stage === 'confirm') {
+      lines.push(`Heap growth seen by the screen was not retained user data: ${last.note}.`)
+    }
     return lines.join('\n')
   }
   const what: string[] = []
