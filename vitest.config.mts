@@ -2,14 +2,34 @@ import { defineConfig } from 'vitest/config'
 
 // The project's own tests. Leak measurements need a forced GC, and run one file at a time per
 // worker so other files' allocations do not share the heap being measured.
+//
+// `npm test` runs the default set. The long integration runs (other Vitest majors and pools,
+// both Jest majors end to end, third-party libraries) run with LEAKPROOF_MATRIX=1
+// (`npm run test:matrix`); test/real-world needs LEAKPROOF_REAL_WORLD=1 (`npm run test:real-world`).
+const matrix = process.env.LEAKPROOF_MATRIX === '1'
+const realWorld = process.env.LEAKPROOF_REAL_WORLD === '1'
+const matrixOnly = [
+  'test/vitest/versions.test.ts',
+  'test/vitest/pools.test.ts',
+  'test/jest/each-test.test.ts',
+  'test/jest/corpus.test.ts',
+]
+
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/fixtures/**', '**/dist/**'],
+    exclude: [
+      '**/node_modules/**',
+      '**/fixtures/**',
+      '**/dist/**',
+      '**/.cache/**',
+      ...(matrix ? [] : matrixOnly),
+      ...(realWorld ? [] : ['test/real-world/**']),
+    ],
     pool: 'forks',
     execArgv: ['--expose-gc'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    testTimeout: 240_000,
+    hookTimeout: 900_000,
     maxWorkers: 2,
   },
 })

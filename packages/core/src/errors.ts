@@ -13,7 +13,7 @@ export class LeakError extends Error {
     super(report.summary)
     // Not enumerable: test runners print an error's own enumerable properties, and the summary
     // in the message already says everything a reader needs.
-    Object.defineProperty(this, 'report', { value: report, enumerable: false })
+    Object.defineProperty(this, 'report', { value: report, enumerable: false, configurable: true })
   }
 }
 

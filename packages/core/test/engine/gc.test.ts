@@ -17,7 +17,7 @@ describe('forcing GC', () => {
   test('uses --expose-gc when Node was started with it', () => {
     const out = runNode(['--expose-gc'], `
       const { measureLeak } = await import(${JSON.stringify(coreEntry)})
-      const r = await measureLeak(() => ({}), { warmup: 20, iterations: 40, samples: 5 })
+      const r = await measureLeak(() => ({}), { warmup: 20, iterations: 40, samples: 5, timeout: 110000 })
       console.log(r.runtime.gc, r.leaked)`)
     expect(out.trim()).toBe('expose-gc false')
   })
@@ -26,7 +26,7 @@ describe('forcing GC', () => {
     const out = runNode([], `
       const { measureLeak } = await import(${JSON.stringify(coreEntry)})
       const keep = []
-      const r = await measureLeak(() => { keep.push({}) })
+      const r = await measureLeak(() => { keep.push({}) }, { timeout: 110000 })
       console.log(r.runtime.gc, r.leaked, typeof globalThis.gc)`)
     expect(out.trim()).toBe('runtime-flag true undefined')
   })
@@ -38,8 +38,8 @@ describe('forcing GC', () => {
         const { parentPort } = await import('node:worker_threads')
         await import(${JSON.stringify(coreEntry)}).then(async ({ measureLeak }) => {
           const keep = []
-          const leaky = await measureLeak(() => { keep.push({}) })
-          const clean = await measureLeak(() => ({ a: 1 }))
+          const leaky = await measureLeak(() => { keep.push({}) }, { timeout: 110000 })
+          const clean = await measureLeak(() => ({ a: 1 }), { timeout: 110000 })
           parentPort.postMessage([leaky.runtime.gc, leaky.leaked, clean.leaked].join(' '))
         })\`, { eval: true })
       w.on('message', (m) => { console.log(m); w.terminate() })`)
