@@ -29,7 +29,7 @@ export interface LeakOptions {
   threshold?: number
   /** Cap on all calls (warm-up, screening and confirmation). Default 100000; slow subjects are limited by time first. */
   maxIterations?: number
-  /** Milliseconds before the whole measurement gives up with a timeout error. Default 30000. */
+  /** Milliseconds before the whole measurement gives up with a timeout error. Default 60000. */
   timeout?: number
   /** Abort the measurement. */
   signal?: AbortSignal
@@ -69,7 +69,7 @@ export const defaultOptions = {
   samples: 11,
   threshold: 4,
   maxIterations: 100_000,
-  timeout: 30_000,
+  timeout: 60_000,
   explain: true,
   resources: true,
   showStrings: false,

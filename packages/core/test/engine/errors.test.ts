@@ -124,6 +124,6 @@ describe('a subject that would exhaust memory', () => {
     expect(report.decision.some((d) => d.stage === 'abort')).toBe(true)
     expect(report.summary).toContain('stopped early')
     expect(report.iterations + report.warmupIterations).toBeLessThan(200)
-    expect(performance.now() - started).toBeLessThan(30_000)
+    expect(performance.now() - started).toBeLessThan(120_000)
   })
 })

@@ -72,6 +72,13 @@ interface Original {
 }
 
 const ownKeys = new Set(['exclude'])
+/**
+ * Default measurement timeout in per-test mode. Longer than core's 30 s: a whole test with its hooks
+ * is a heavier subject than a function, and a clean test reported as a timeout is worse than a
+ * slow verdict in the CI job this mode is for.
+ */
+const eachTestTimeoutMs = 120_000
+
 /** Longest delay setTimeout accepts. */
 const maxTimerMs = 2_147_483_647
 
@@ -288,7 +295,7 @@ export class EachTestMode {
       resetSnapshots?.()
       return callInSequence(sequence, context)
     }
-    const options: LeakOptions = { ...this.init.options, ...running.options }
+    const options: LeakOptions = { timeout: eachTestTimeoutMs, ...this.init.options, ...running.options }
 
     let report: LeakReport
     try {
