@@ -500,6 +500,14 @@ export const clean = [
     make: () => ({ run: () => { const c = new AbortController(); c.signal.addEventListener('abort', () => {}); c.abort() } }),
   },
   {
+    // The WeakSet's table keeps its capacity after its keys die (Node's isTrustedSet does this).
+    name: 'module WeakSet tagging per-call objects',
+    make() {
+      const seen = new WeakSet()
+      return { run: () => { for (let k = 0; k < 4; k++) seen.add({ k }) } }
+    },
+  },
+  {
     name: 'async function awaiting promises',
     make: () => ({ run: async () => { const a = await Promise.resolve(1); const b = await new Promise((r) => queueMicrotask(() => r(2))); return a + b } }),
   },

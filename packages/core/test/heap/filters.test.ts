@@ -132,3 +132,62 @@ describe('classification of real heaps', () => {
     expect(total).toBe(1225)
   })
 })
+
+describe('weak collection tables', () => {
+  test("a WeakMap / WeakSet table is internal (its capacity outlives dead keys); a Map's table and live keys stay user data", async () => {
+    class Registry extends WeakMap<object, object> {}
+    const weakSet = new WeakSet<object>()
+    const registry = new Registry()
+    const map = new Map<object, object>()
+    const liveKeys: object[] = []
+    for (let i = 0; i < 2000; i++) {
+      const key = { dead: i }
+      weakSet.add(key)
+      registry.set(key, { value: i })
+    }
+    for (let i = 0; i < 3; i++) {
+      const key = { live: i }
+      liveKeys.push(key)
+      registry.set(key, { liveValue: { i } }) // (a Smi alone would not be an edge)
+      map.set(key, { mapValue: i })
+    }
+    const holder = { leakproofWeakHolder: { weakSet, registry, map } }
+    ;(globalThis as Record<string, unknown>).leakproofWeakTest = holder
+    try {
+      fullGc()
+      const s = await parseHeapSnapshot(v8.writeHeapSnapshot(join(tmp.dir, 'weak.heapsnapshot')))
+      const c = classifyNodes(s)
+      const byName = (i: number, edge: string): number => {
+        for (let e = s.firstEdge[i]!; e < s.firstEdge[i + 1]!; e++) if (s.edgeName(e) === edge) return s.edgeToNode(e)
+        return -1
+      }
+      let inner = -1
+      for (let i = 0; i < s.nodeCount && inner < 0; i++) {
+        const j = byName(i, 'leakproofWeakHolder')
+        if (j >= 0) inner = j
+      }
+      expect(inner).toBeGreaterThanOrEqual(0)
+      const tableOf = (field: string) => byName(byName(inner, field), 'table')
+      for (const field of ['weakSet', 'registry']) {
+        const table = tableOf(field)
+        expect(s.nodeTypeName(table)).toBe('array')
+        // 2000 dead keys left a table far larger than its 3 live entries need.
+        expect(s.selfSize(table)).toBeGreaterThan(4096)
+        expect(reasonName(c.reason[table]!)).toBe('weak-collection-table')
+      }
+      expect(reasonName(c.reason[tableOf('map')]!)).toBe('user')
+      // Values of live keys are still user data, reached through the (non-barrier) table.
+      const registryTable = tableOf('registry')
+      const liveValues = new Set<number>()
+      for (let e = s.firstEdge[registryTable]!; e < s.firstEdge[registryTable + 1]!; e++) {
+        const v = s.edgeToNode(e)
+        if (byName(v, 'liveValue') < 0) continue
+        liveValues.add(v)
+        expect(reasonName(c.reason[v]!)).toBe('user')
+      }
+      expect(liveValues.size).toBe(3)
+    } finally {
+      delete (globalThis as Record<string, unknown>).leakproofWeakTest
+    }
+  })
+})

@@ -21,7 +21,8 @@
 //
 // Rules (one per file): synthetic.ts (roots), code.ts, object-shape.ts, hidden.ts (with a user
 // allowlist), native.ts (ArrayBuffer backing stores are user data, Node's C++ objects are not),
-// system-named.ts (`(system)`, internal-tagged arrays), reachable.ts (the graph rule).
+// system-named.ts (`(system)`, internal-tagged arrays), weak-collection.ts (WeakMap / WeakSet
+// tables), reachable.ts (the graph rule).
 // - `hidden` nodes grow on first use of APIs (WeakArrayList, handler infos) and are internal,
 //   except the few kinds that store user values (PropertyArray, PropertyCell, AccessorPair,
 //   JSProxy, Context): see hidden.ts.
@@ -48,6 +49,7 @@ import { reachableRule } from './reachable.js'
 import { STRING_TYPES, type GraphRule, type InternalRule, type NodeRule } from './rule.js'
 import { syntheticRule } from './synthetic.js'
 import { systemNamedRule } from './system-named.js'
+import { weakCollectionRule } from './weak-collection.js'
 
 export type { GraphRule, InternalRule, NodeRule } from './rule.js'
 export { STRING_TYPES } from './rule.js'
@@ -60,6 +62,7 @@ export const internalRules: readonly InternalRule[] = [
   hiddenRule,
   nativeRule,
   systemNamedRule,
+  weakCollectionRule,
   reachableRule,
 ]
 
