@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'vitest'
+import { getGc } from '../../src/gc/force-gc.js'
+import { settle } from '../../src/gc/settle.js'
+import { resolveOptions } from '../../src/options.js'
+import type { Findings } from '../../src/report/build-report.js'
+import type { CallState } from '../../src/run/call-subject.js'
+import { confirmWithSnapshots } from '../../src/run/confirm-stage.js'
+
+/** Run the snapshot confirmation alone, as if the screen had suspected `subject` of growing. */
+async function confirmOnly(subject: () => unknown): Promise<Findings> {
+  const gc = getGc()
+  const opts = resolveOptions({ explain: false, resources: false })
+  const state: CallState = { subject, calls: 0, stopReason: undefined, rssLimit: Infinity, memoryExhausted: false }
+  const findings: Findings = {
+    decision: [],
+    measured: 0,
+    warmup: 0,
+    screen: { heapSlope: 100, externalSlope: 0, heapSuspect: true, externalSuspect: false, shrinking: false },
+  }
+  for (let i = 0; i < 200; i++) await subject()
+  await confirmWithSnapshots({ state, opts, findings, settle: () => settle(gc), perCallMs: 0.05, screenCalls: 400, startedAt: performance.now() })
+  return findings
+}
+
+/**
+ * An in-process request (fastify's inject): resolves in microtasks, so a whole interval of calls
+ * never yields to the event loop, and defers its cleanup through two setImmediate hops, each
+ * holding the finished request.
+ */
+function deferredCleanup(kept?: object[]): () => Promise<void> {
+  return async () => {
+    const request = { headers: { a: '1', b: '2' }, body: new Array(64).fill(0).map((_, k) => ({ k })) }
+    kept?.push({ id: request.headers.a })
+    await Promise.resolve()
+    setImmediate(() => setImmediate(() => void request.body.length))
+  }
+}
+
+describe('snapshot confirmation', () => {
+  test('work the subject deferred to setImmediate is run before each snapshot: not a leak', async () => {
+    const findings = await confirmOnly(deferredCleanup())
+    const confirms = findings.decision.filter((d) => d.stage === 'confirm')
+    expect(findings.heapLeak, confirms.map((d) => d.note).join('\n')).toBe(false)
+  }, 60_000)
+
+  test('a subject with deferred cleanup that also keeps an object per call still leaks', async () => {
+    const kept: object[] = []
+    const findings = await confirmOnly(deferredCleanup(kept))
+    expect(findings.heapLeak).toBe(true)
+    expect(kept.length).toBeGreaterThan(400)
+  }, 60_000)
+})
