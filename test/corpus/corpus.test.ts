@@ -2,11 +2,6 @@ import { describe, expect, test } from 'vitest'
 import { measureLeak } from '../../packages/core/src/index.js'
 import { clean, leaky } from './subjects.mjs'
 
-// Leaks whose retainer path does not reach a named holder yet (issue 3 stays open for these):
-// EventTarget listeners sit in Node-internal storage the path search does not cross (the
-// listener report names the target instead), and a cons-string chain is reported without a path.
-const knownPathGaps = new Set(['EventTarget listener never removed', 'AbortSignal listener never removed', 'string appended to a growing log'])
-
 // Every subject at default options: the verdict is the assertion. A failure prints the report's
 // summary so a regression shows what the engine saw.
 describe('leaky corpus: every subject is reported as a leak, and explained', () => {
@@ -15,10 +10,11 @@ describe('leaky corpus: every subject is reported as a leak, and explained', () 
       const subject = entry.make()
       try {
         const report = await measureLeak(subject.run)
-        expect(report.leaked, report.summary).toBe(true)
+        const seen = { decision: report.decision, iteration: report.samples.iteration, heapUsed: report.samples.heapUsed }
+        expect(report.leaked, report.summary + '\n' + JSON.stringify(seen)).toBe(true)
         const paths = report.retainerPaths.map((p) => p.text).join('\n')
         // The holder the subject really uses appears on a retainer path.
-        if (subject.holder && !knownPathGaps.has(entry.name)) expect(paths, report.summary).toContain(subject.holder)
+        if (subject.holder) expect(paths, report.summary).toContain(subject.holder)
         // The object the subject keeps is the top retained type.
         if (subject.type) expect(report.retainedTypes[0]?.name, report.summary).toBe(subject.type)
       } finally {

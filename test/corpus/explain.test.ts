@@ -16,6 +16,8 @@ describe('explaining a leak', () => {
     const everything = JSON.stringify(report)
     expect(everything).not.toContain('sk_live_SECRET')
     expect(everything).toContain('tokens')
+    // The path starts at the subject, not at the engine's own frames that hold it.
+    expect(report.retainerPaths[0]?.text).toMatch(/^\(subject\) → context → tokens \(Map\) → /)
     expect(report.summary).toMatch(/\(string, \d+ chars\)|\(string\)/)
   })
 

@@ -3,7 +3,13 @@ import { once } from 'node:events'
 
 /** Start an app on 127.0.0.1 and return a keep-alive `get(path)` client for it. */
 export async function startServer(createApp) {
-  const server = createApp().listen(0, '127.0.0.1')
+  const server = createApp()
+  // A leak check pauses the process for seconds while it writes heap snapshots. With Node's
+  // default 5 s keep-alive timeout the server would close idle sockets during such a pause, and
+  // the client's next request could go out on a socket being closed (ECONNRESET). 0: no idle
+  // timeout; close() below ends the connections.
+  server.keepAliveTimeout = 0
+  server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address()
   const agent = new Agent({ keepAlive: true, maxSockets: 4 })

@@ -7,7 +7,7 @@ import { fakeTimersActive, realTimeout } from './gc/timers.js'
 import { describe, resolveOptions, type LeakOptions, type ResolvedOptions } from './options.js'
 import { buildReport, type Findings } from './report/build-report.js'
 import type { LeakReport } from './report/types.js'
-import { callRepeatedly, type CallState, type Subject } from './run/call-subject.js'
+import { callRepeatedly, LeakproofSubjectCalls, type CallState, type Subject } from './run/call-subject.js'
 import { readHeap } from './run/heap-reading.js'
 import { SampleSeries } from './run/series.js'
 import { confirmWithSnapshots } from './run/confirm-stage.js'
@@ -62,13 +62,7 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
   proc[activeKey] = true
 
   const heapLimit = v8.getHeapStatistics().heap_size_limit
-  const state: CallState = {
-    subject,
-    calls: 0,
-    stopReason: undefined,
-    rssLimit: process.memoryUsage.rss() + heapLimit * memoryBudgetFraction,
-    memoryExhausted: false,
-  }
+  const state: CallState = new LeakproofSubjectCalls(subject, process.memoryUsage.rss() + heapLimit * memoryBudgetFraction)
   const resources = opts.resources
     ? watchResources({
         ignoreResources: opts.ignore.resources,

@@ -230,7 +230,7 @@ function explainTypes(
     if (!perCall) samples = samples.sort((x, y) => c.nodeSelfSize[y]! - c.nodeSelfSize[x]!).slice(0, 3)
     const clusters = new Map<string, { path: RenderedPath; count: number }>()
     for (const i of samples) {
-      const full = pathTo(tree, i)
+      const full = pathTo(c, tree, i)
       if (!full || full.length === 0) continue
       const rendered = renderPath(c, full, { showStrings }, globals, contexts)
       const hit = clusters.get(rendered.clusterKey)

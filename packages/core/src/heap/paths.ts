@@ -29,10 +29,14 @@ export interface PathTree {
 }
 
 export interface PathStep {
-  /** Edge index in the snapshot, followed from the previous node. */
+  /** Edge index in the snapshot, followed from `from`. */
   edge: number
   /** Node reached. */
   node: number
+  /** Node the edge starts at. */
+  from: number
+  /** The same step taken this many times in a row, shown once (linked lists, cons-string chains). */
+  repeat?: number
 }
 
 /** Extra cost of an edge out of a runtime-internal (non-barrier) node. */
@@ -111,18 +115,49 @@ export function buildPathTree(s: HeapSnapshot, classification: Classification): 
   return { parentEdge, parentNode }
 }
 
-/** The path from the root to node `target` (root excluded), or undefined if unreachable. */
-export function pathTo(tree: PathTree, target: number, maxLength = 100): PathStep[] | undefined {
-  const steps: PathStep[] = []
-  let i = target
+/** Runs of identical steps at least this long are folded into one step with a count. */
+const MIN_FOLDED_RUN = 3
+
+/** Same edge and same kind of node: one more link of a list or chain. Strings differ in length only. */
+function sameStep(s: HeapSnapshot, e1: number, n1: number, e2: number, n2: number): boolean {
+  if (s.edgeType[e1] !== s.edgeType[e2] || s.edgeNameOrIndex[e1] !== s.edgeNameOrIndex[e2]) return false
+  const type = s.nodeType[n1]!
+  if (type !== s.nodeType[n2]) return false
+  return s.nodeTypes[type]!.endsWith('string') || s.nodeName[n1] === s.nodeName[n2]
+}
+
+/**
+ * The path from the root to node `target` (root excluded), or undefined if unreachable. Paths can
+ * be thousands of steps long (a listener deep in a linked list, a string appended to many times),
+ * and thousands of objects are walked per type, so runs of identical steps are folded during the
+ * walk: the work stays linear in the path, and nothing long is ever rendered.
+ */
+export function pathTo(s: HeapSnapshot, tree: PathTree, target: number): PathStep[] | undefined {
+  const { parentEdge, parentNode } = tree
+  const stepAt = (i: number): PathStep => ({ edge: parentEdge[i]!, node: i, from: parentNode[i]! })
+  if (target !== 0 && parentEdge[target]! < 0) return undefined
+  // Walk up from the target; the target's own step is never folded.
+  const reversed: PathStep[] = target === 0 ? [] : [stepAt(target)]
+  let i = target === 0 ? 0 : parentNode[target]!
   while (i !== 0) {
-    const e = tree.parentEdge[i]!
-    if (e < 0) return undefined
-    steps.push({ edge: e, node: i })
-    i = tree.parentNode[i]!
-    if (steps.length > maxLength) return undefined
+    if (parentEdge[i]! < 0) return undefined
+    // Follow the run of steps identical to this one.
+    let run = 1
+    let j = parentNode[i]!
+    while (j !== 0 && parentEdge[j]! >= 0 && sameStep(s, parentEdge[i]!, i, parentEdge[j]!, j)) {
+      run++
+      j = parentNode[j]!
+    }
+    if (run >= MIN_FOLDED_RUN) {
+      // Shown as the link nearest the target, entered from the node above the run.
+      reversed.push({ ...stepAt(i), repeat: run })
+      i = j
+    } else {
+      reversed.push(stepAt(i))
+      i = parentNode[i]!
+    }
   }
-  return steps.reverse()
+  return reversed.reverse()
 }
 
 export interface RenderOptions {
@@ -325,6 +360,14 @@ export class ContextNames {
   }
 }
 
+/** Class name of the engine's holder of the subject (run/call-subject.ts). */
+export const SUBJECT_HOLDER = 'LeakproofSubjectCalls'
+
+/** The subject function as the engine holds it: what is behind it is the subject's own state. */
+function isSubject(s: HeapSnapshot, step: PathStep): boolean {
+  return s.nodeNameOf(step.from) === SUBJECT_HOLDER && s.edgeName(step.edge) === 'subject'
+}
+
 /** Labels for the holders a rendered path may start at. */
 function anchorLabel(s: HeapSnapshot, i: number, globals: ReadonlySet<number>): string | undefined {
   if (globals.has(i)) return '(global)'
@@ -352,6 +395,8 @@ export interface RenderedStep {
   edgeType: string
   name: string
   nodeType: string
+  /** The same edge followed this many times in a row (linked lists, cons-string chains). */
+  repeat?: number
 }
 
 export interface RenderedPath {
@@ -382,7 +427,7 @@ export function renderPath(
   let start = 0
   let head = '(root)'
   for (let k = full.length - 2; k >= 0; k--) {
-    const label = anchorLabel(s, full[k]!.node, globals)
+    const label = isSubject(s, full[k]!) ? '(subject)' : anchorLabel(s, full[k]!.node, globals)
     if (label !== undefined) {
       start = k + 1
       head = label
@@ -391,25 +436,27 @@ export function renderPath(
   }
   const steps: RenderedStep[] = []
   for (let k = start; k < full.length; k++) {
-    const { edge, node } = full[k]!
-    const holder = k === 0 ? 0 : full[k - 1]!.node
-    const variable = contexts.nameOf(holder, edge)
+    const { edge, node, from, repeat } = full[k]!
+    const variable = contexts.nameOf(from, edge)
     steps.push({
       edge: variable ?? edgeLabel(s, edge),
       edgeType: variable !== undefined ? 'context' : s.edgeTypeName(edge),
       name: displayName(s, node, opts),
       nodeType: s.nodeTypeName(node),
+      ...(repeat ? { repeat } : {}),
     })
   }
   const parts = [head]
   steps.forEach((st, k) => {
-    if (k === steps.length - 1) parts.push(st.edge, st.name)
-    else parts.push(informative(st) ? `${st.edge} (${st.name})` : st.edge)
+    const edge = st.repeat ? `${st.edge} ×${st.repeat}` : st.edge
+    if (k === steps.length - 1) parts.push(edge, st.name)
+    else parts.push(informative(st) ? `${edge} (${st.name})` : edge)
   })
+  // Positions in a list or chain are one cause: indexes and run lengths are not part of the key.
   const clusterKey = steps
     .map((st) => {
       const name = st.nodeType.endsWith('string') ? '(string)' : st.name
-      return `${st.edgeType}|${st.edge.replace(/^\[\d+\]$/, '[]')}|${st.nodeType}|${name}`
+      return `${st.edgeType}|${st.edge.replace(/^\[\d+\]$/, '[]')}${st.repeat ? '×' : ''}|${st.nodeType}|${name}`
     })
     .join('>')
   return { steps, text: parts.join(' → '), clusterKey: `${head}>${clusterKey}` }

@@ -36,6 +36,8 @@ export interface RetainerStep {
   /** Name of the object reached (constructor or V8 node name). */
   name: string
   nodeType: string
+  /** The same step repeated this many times in a row (a linked list, a cons-string chain). */
+  repeat?: number
 }
 
 /** Shortest path from a GC root to a leaked object, clustered: `count` objects share it. */

@@ -15,6 +15,21 @@ export interface CallState {
   memoryExhausted: boolean
 }
 
+/**
+ * The state of a measurement's calls, as a class rather than a literal: retainer paths that run
+ * through the engine's hold on the subject start at `(subject)` by recognising this class's name
+ * in the heap snapshot (heap/paths.ts SUBJECT_HOLDER).
+ */
+export class LeakproofSubjectCalls implements CallState {
+  calls = 0
+  stopReason: Error | undefined = undefined
+  memoryExhausted = false
+  constructor(
+    readonly subject: Subject,
+    readonly rssLimit: number,
+  ) {}
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&

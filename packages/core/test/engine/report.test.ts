@@ -9,9 +9,16 @@ describe('the report', () => {
     expect(report.warmupIterations).toBeGreaterThanOrEqual(200)
     expect(report.iterations).toBeGreaterThanOrEqual(400)
     expect(report.samples.heapUsed).toHaveLength(11)
-    expect(report.samples.iteration[0]).toBe(0)
-    expect(report.samples.iteration[10]).toBe(report.iterations)
-    expect(report.iterations).toBeLessThanOrEqual(4000)
+    // The series is the screening window: on a busy machine the engine may screen twice (a
+    // shrinking heap) or confirm with snapshots (more calls after the window), so relate it to
+    // the decision rather than to fixed numbers.
+    const lastScreen = report.decision.filter((d) => d.stage === 'screen').at(-1)!
+    expect(report.samples.iteration[10]).toBe(lastScreen.iterations)
+    for (let i = 1; i < 11; i++) expect(report.samples.iteration[i]).toBeGreaterThan(report.samples.iteration[i - 1]!)
+    const screenedOnce = report.decision.filter((d) => d.stage === 'screen').length === 1
+    if (screenedOnce) expect(report.samples.iteration[0]).toBe(0)
+    if (!report.decision.some((d) => d.stage === 'confirm')) expect(report.iterations).toBe(lastScreen.iterations)
+    expect(report.iterations).toBeLessThanOrEqual(100_000)
     expect(report.gc.forced).toBeGreaterThanOrEqual(11)
     expect(report.gc.major).toBeGreaterThanOrEqual(report.gc.forced)
     expect(report.durationMs).toBeGreaterThan(0)

@@ -123,10 +123,13 @@ describe('wrap', () => {
     fullGc()
     const sites = await sampling.stop(2000, [])
     kept.length = 0
-    const names = sites.map((s) => s.functionName)
-    // Attributed to the subject's own functions, not to the loop it was called from.
-    expect(names).not.toContain('callLoop')
-    expect(names.some((n) => ['LeakedRecord', 'makeRecord', 'leakOne', 'subject'].includes(n))).toBe(true)
+    // Attributed to the subject's own functions, not to the loop it was called from. A stray
+    // sample may still land in the loop's frame (seen once in ~10 runs: a few bytes of the call
+    // machinery), so judge by where the bytes are: inlined, all of them would be the loop's.
+    const bytes = (names: string[]) => sites.filter((s) => names.includes(s.functionName)).reduce((sum, s) => sum + s.bytesPerIteration, 0)
+    const own = bytes(['LeakedRecord', 'makeRecord', 'leakOne', 'subject'])
+    expect(own).toBeGreaterThan(0)
+    expect(bytes(['callLoop'])).toBeLessThan(own / 4)
     // The proxy is transparent.
     const f = sampling.wrap(function (this: unknown, a: number, b: number) {
       return [this, a + b]
