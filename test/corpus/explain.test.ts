@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { createServer, type Server } from 'node:http'
+import { once } from 'node:events'
 import { measureLeak } from '../../packages/core/src/index.js'
 
 describe('explaining a leak', () => {
@@ -87,6 +89,32 @@ describe('resource and listener leaks through measureLeak', () => {
     expect(report.leaked).toBe(false)
     expect(report.resources).toEqual([])
     expect(report.listeners).toEqual([])
+  })
+
+  test('a server left listening per call is reported as TCPServerWrap; closed servers are not', async () => {
+    const open: Server[] = []
+    const listen = async () => {
+      const server = createServer()
+      server.listen(0, '127.0.0.1')
+      await once(server, 'listening')
+      return server
+    }
+    const small = { warmup: 20, iterations: 100 }
+    try {
+      const leaky = await measureLeak(async () => { open.push(await listen()) }, small)
+      expect(leaky.leaked).toBe(true)
+      const servers = leaky.resources.find((r) => r.type === 'TCPServerWrap')
+      expect(servers?.countPerIteration).toBeCloseTo(1, 1)
+      expect(leaky.summary).toContain('TCPServerWrap')
+    } finally {
+      await Promise.all(open.map((s) => new Promise((resolve) => s.close(resolve))))
+    }
+    const clean = await measureLeak(async () => {
+      const server = await listen()
+      await new Promise((resolve) => server.close(resolve))
+    }, small)
+    expect(clean.resources).toEqual([])
+    expect(clean.leaked, clean.summary).toBe(false)
   })
 
   test('ignore.resources accepts a known leak of handles', async () => {

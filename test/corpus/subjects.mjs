@@ -6,7 +6,8 @@
 //   type     for leaky subjects, the retained type the report should rank first
 // Plain JavaScript so that Vitest tests, Jest fixtures, bench scripts and the stability
 // script can all import it without a TypeScript toolchain.
-import { EventEmitter } from 'node:events'
+import { EventEmitter, once } from 'node:events'
+import { createServer } from 'node:http'
 
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 
@@ -498,6 +499,19 @@ export const clean = [
   {
     name: 'AbortController per call with a listener',
     make: () => ({ run: () => { const c = new AbortController(); c.signal.addEventListener('abort', () => {}); c.abort() } }),
+  },
+  {
+    // A closed handle is released in the event loop's close phase, after the calls of a round:
+    // snapshots taken before that phase saw every closed server of the interval as retained.
+    name: 'http server listened on and closed per call',
+    make: () => ({
+      run: async () => {
+        const server = createServer()
+        server.listen(0, '127.0.0.1')
+        await once(server, 'listening')
+        await new Promise((resolve) => server.close(resolve))
+      },
+    }),
   },
   {
     // The WeakSet's table keeps its capacity after its keys die (Node's isTrustedSet does this).
