@@ -37,3 +37,31 @@ test('measureLeak output → createRunReport → the CLI', async () => {
   expect(leaky.leaked).toBe(true)
   expect(clean.leaked).toBe(false)
 })
+
+test('createRunReport: run metadata defaults and run.options made JSON-safe, projects collapsed when they agree', () => {
+  const signal = new AbortController().signal
+  const options = {
+    defaults: { timeout: 1000, ignore: { types: ['Cache', /^Compiled/i] }, signal, onProgress: () => {}, threshold: Number.NaN },
+    eachTest: true,
+    eachTestOptions: { iterations: 100 },
+  }
+  const report = createRunReport({ framework: 'jest', frameworkVersion: '30.0.0', shard: '1/2', options }, [])
+  expect(report.run).toEqual({
+    framework: 'jest',
+    frameworkVersion: '30.0.0',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    shard: '1/2',
+    options: { defaults: { timeout: 1000, ignore: { types: ['Cache', '/^Compiled/i'] } }, eachTest: true, eachTestOptions: { iterations: 100 } },
+  })
+  expect(JSON.parse(JSON.stringify(report))).toEqual(report)
+  expect(validateRunReport(JSON.parse(JSON.stringify(report))).ok).toBe(true)
+
+  const same = createRunReport({ framework: 'vitest', frameworkVersion: '4', options: [{ project: 'a', eachTest: false }, { project: 'b', eachTest: false }] }, [])
+  expect(same.run.options).toEqual({ eachTest: false })
+  const differ = createRunReport({ framework: 'vitest', frameworkVersion: '4', options: [{ project: 'a', eachTest: false }, { project: 'b', eachTest: true, eachTestOptions: {} }] }, [])
+  expect(differ.run.options).toEqual({ projects: { a: { eachTest: false }, b: { eachTest: true, eachTestOptions: {} } } })
+  expect(validateRunReport(JSON.parse(JSON.stringify(differ))).ok).toBe(true)
+  // No options known (the Vitest reporter without the plugin): no run.options at all.
+  expect('options' in createRunReport({ framework: 'vitest', frameworkVersion: '4', options: [] }, []).run).toBe(false)
+})

@@ -1,11 +1,13 @@
-// The HTML report: structure and escaping are asserted on the text; when Chromium is installed
-// (/usr/bin/chromium) the page is also loaded headless to check that it renders, that its script
-// runs under its own Content-Security-Policy and that nothing from a test name became markup.
+// The HTML report: structure and escaping are asserted on the text; the page is also loaded in
+// headless Chromium (Debian's chromium package) to check that it renders, that its script runs
+// under its own Content-Security-Policy and that nothing from a test name became markup. Locally
+// the browser test is skipped when Chromium is not installed; in CI (`CI` set, or
+// LEAKPROOF_REQUIRE_CHROMIUM=1 as .ci/run sets it, which also installs Chromium) it fails instead.
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { esc, heapPlot } from '../../packages/cli/src/format/html.js'
 import { theilSen } from '../../packages/cli/src/stats.js'
@@ -14,8 +16,17 @@ import { ensureBuilt, fixtures, readJson, runCli, tempDir, writeJson } from './h
 
 beforeAll(() => ensureBuilt())
 
-const chromium = '/usr/bin/chromium'
+/** Debian's chromium on PATH (.ci/run checks with `command -v chromium`), else /usr/bin/chromium. */
+function findChromium(): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, 'chromium'))) return join(dir, 'chromium')
+  }
+  return '/usr/bin/chromium'
+}
+const chromium = findChromium()
 const hasChromium = existsSync(chromium)
+const isSet = (v: string | undefined) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
+const chromiumRequired = isSet(process.env.CI) || isSet(process.env.LEAKPROOF_REQUIRE_CHROMIUM)
 
 function chromiumArgs(): string[] {
   return [
@@ -131,8 +142,21 @@ describe('HTML structure (no browser)', () => {
   })
 })
 
-describe.skipIf(!hasChromium)('HTML in Chromium', () => {
+const chromiumSuite = hasChromium
+  ? 'HTML in Chromium'
+  : 'HTML in Chromium (skipped: no chromium on PATH or at /usr/bin/chromium; apt-get install chromium. Required when CI is set)'
+function requireChromium(): void {
+  if (!hasChromium) {
+    throw new Error(
+      'chromium is missing (not on PATH, not at /usr/bin/chromium), and CI or LEAKPROOF_REQUIRE_CHROMIUM is set, so the HTML report cannot go unchecked: ' +
+        "install Debian's chromium (.ci/run does: apt-get install -y --no-install-recommends chromium)",
+    )
+  }
+}
+
+describe.skipIf(!hasChromium && !chromiumRequired)(chromiumSuite, () => {
   test('renders, runs its script under the CSP, and a test name cannot add elements', () => {
+    requireChromium()
     const dir = tempDir()
     const evil = structuredClone(report)
     evil.tests[0]!.name = '<img id=injected src=x onerror="document.title=1">'
@@ -153,5 +177,57 @@ describe.skipIf(!hasChromium)('HTML in Chromium', () => {
     expect(bytes.readUInt32BE(16)).toBe(1200) // width from the IHDR chunk
     expect(statSync(png).size).toBeGreaterThan(50_000) // not a blank page
     writeFileSync(join(tmpdir(), 'leakproof-cli-report.png'), bytes) // for a human to look at
+  })
+
+  test('plot legends, as the browser lays them out: entries are apart and inside the plot (long labels wrap)', () => {
+    requireChromium()
+    const dir = tempDir()
+    // The fixture's plots, plus one whose legend labels are as long as formatBytes makes them.
+    const wide = structuredClone(report)
+    const buffers = wide.tests.find((t) => t.report && t.report.externalBytesPerIteration > 0)!
+    const long = structuredClone(buffers)
+    long.name = 'long legend labels'
+    long.report!.bytesPerIteration = 1023.9 * 1024
+    long.report!.externalBytesPerIteration = 1023.9 * 1024
+    wide.tests.push(long)
+    writeJson(join(dir, 'wide.json'), wide)
+    expect(runCli(['report', 'wide.json', '--format', 'html', '--out', 'report.html', '-q'], { cwd: dir }).code).toBe(1)
+    // A copy of the page without its CSP, with a script that measures the rendered legends.
+    const measure = `<script>
+      var out = [];
+      document.querySelectorAll('details.test').forEach(function (d) { d.open = true });
+      document.querySelectorAll('svg.plot').forEach(function (svg) {
+        var i = JSON.stringify(svg.closest('details').getAttribute('data-label').split(' > ').pop());
+        var width = svg.viewBox.baseVal.width;
+        var boxes = [].slice.call(svg.querySelectorAll('g[transform]')).map(function (g) {
+          var b = g.getBBox(), t = g.transform.baseVal.consolidate().matrix;
+          return { x: b.x + t.e, y: b.y + t.f, w: b.width, h: b.height };
+        });
+        boxes.forEach(function (a, j) {
+          if (a.x < 0 || a.x + a.w > width) out.push('plot ' + i + ': legend entry ' + j + ' leaves the plot');
+          boxes.slice(j + 1).forEach(function (b, k) {
+            // At least 8px between entries of a row: less reads as one label running into the next.
+            if (a.x < b.x + b.w + 8 && b.x < a.x + a.w + 8 && a.y < b.y + b.h && b.y < a.y + a.h) out.push('plot ' + i + ': legend entries ' + j + ' and ' + (j + k + 1) + ' are less than 8px apart');
+          });
+        });
+        var rows = new Set(boxes.map(function (b) { return Math.round(b.y) })).size;
+        out.push('plot ' + i + ': ' + boxes.length + ' entries in ' + rows + ' row(s)');
+      });
+      document.body.setAttribute('data-legends', JSON.stringify(out));
+    </script>`
+    const page = readFileSync(join(dir, 'report.html'), 'utf8')
+      .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+      .replace('</body>', `${measure}</body>`)
+    writeFileSync(join(dir, 'measure.html'), page)
+    const dom = spawnSync(chromium, [...chromiumArgs(), '--dump-dom', `file://${join(dir, 'measure.html')}`], { encoding: 'utf8', timeout: 60_000 })
+    const attr = /data-legends="([^"]*)"/.exec(dom.stdout)?.[1]
+    expect(attr, dom.stderr).toBeDefined()
+    const lines = JSON.parse(attr!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as string[]
+    expect(lines.filter((l) => !/entries in \d row/.test(l))).toEqual([])
+    // The 9 plots of the fixture fit their legend on one row; the long labels take a second row.
+    const rows = lines.map((l) => /in (\d) row/.exec(l)![1]).join('')
+    expect(rows, lines.join('\n')).toMatch(/^1+21*$/)
+    expect(lines).toHaveLength(10)
+    expect(lines).toContain('plot "long legend labels": 4 entries in 2 row(s)')
   })
 })

@@ -117,7 +117,7 @@ describe('merge', () => {
     const b = load('shard-2.json')
     b.run.framework = 'jest'
     b.run.frameworkVersion = '30.0.0'
-    b.run.options = { warmup: 50 }
+    b.run.options = { defaults: { warmup: 50 }, eachTest: false }
     const { report, warnings } = mergeReports([
       { source: 'a.json', report: a },
       { source: 'b.json', report: b },
@@ -162,10 +162,22 @@ describe('merge', () => {
     const r = runCli(['merge', ...files, '--out', 'm.json'], { cwd: dir })
     expect(r.code).toBe(0)
     expect(r.stderr).toMatch(/^leakproof: reading 6 reports \(\d+\.\d KB\)…\nleakproof: read 6 reports \(\d+\.\d KB\) in \d+\.\ds, 22 test records\n/)
+    const withProgress = readFileSync(join(dir, 'm.json'))
+    expect(withProgress.toString()).toContain('"schemaVersion": 1')
     // --quiet silences it; fewer files show none.
-    expect(runCli(['merge', ...files, '--out', 'm.json', '--quiet'], { cwd: dir }).stderr).toBe('')
+    const quiet = runCli(['merge', ...files, '--out', 'm-quiet.json', '--quiet'], { cwd: dir })
+    expect(quiet.code).toBe(0)
+    expect(quiet.stderr).toBe('')
     expect(runCli(['merge', 'r1.json', 'r2.json'], { cwd: dir }).stderr).not.toContain('reading')
-    // Byte-for-byte the same output whatever the progress setting.
-    expect(readFileSync(join(dir, 'm.json'), 'utf8')).toContain('"schemaVersion": 1')
+    // Byte-for-byte the same output whatever the progress setting: progress (forced or off) only
+    // ever goes to stderr, never into the merged report, whether written to a file or to stdout.
+    expect(readFileSync(join(dir, 'm-quiet.json')).equals(withProgress)).toBe(true)
+    const forced = runCli(['merge', ...files, '--out', 'm-forced.json', '--progress'], { cwd: dir })
+    expect(forced.stderr).toContain('leakproof: reading 6 reports')
+    expect(readFileSync(join(dir, 'm-forced.json')).equals(withProgress)).toBe(true)
+    const toStdout = runCli(['merge', ...files, '--progress'], { cwd: dir })
+    expect(toStdout.code).toBe(0)
+    expect(toStdout.stderr).toContain('leakproof: reading 6 reports')
+    expect(Buffer.from(toStdout.stdout).equals(withProgress)).toBe(true)
   })
 })

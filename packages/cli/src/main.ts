@@ -60,8 +60,8 @@ Exit codes: 0 no leaks; 1 leaks found; 2 usage or input error.
 
 const mergeHelp = `Usage: leakproof merge <report.json|dir>... [--out merged.json]
 
-Combine the reports of sharded runs (vitest --shard=i/n) into one report. A directory stands for
-the *.json files under it, e.g. the folder actions/download-artifact writes.
+Combine the reports of sharded runs (vitest --shard=i/n, jest --shard=i/n) into one report. A
+directory stands for the *.json files under it, e.g. the folder actions/download-artifact writes.
 
 - All inputs must use run report schema version ${supportedSchemaVersion}.
 - A test (same file and name) found in several inputs is kept once, from the input where its

@@ -5,9 +5,10 @@
 // workers start, so setting LEAKPROOF_RECORDS_DIR here makes the workers inherit it: each one
 // appends a JSONL record per leak check (core's appendTestRecord) and the reporter merges them.
 
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { isAbsolute, join, relative, resolve } from 'node:path'
+import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import {
   LeakproofUsageError,
   createRunReport,
@@ -15,6 +16,7 @@ import {
   readTestRecords,
   recordsDirEnv,
   writeRunReport,
+  type RunOptions,
   type RunReport,
   type TestLeakRecord,
 } from '@leakproof/core'
@@ -35,7 +37,61 @@ interface GlobalConfigLike {
   silent?: boolean
 }
 
+/** The part of a Jest project config (a test context's `config`) the reporter reads. */
+interface ProjectConfigLike {
+  rootDir?: string
+  displayName?: string | { name?: string }
+  testEnvironment?: string
+  testEnvironmentOptions?: Record<string, unknown>
+}
+
 const knownOptions = new Set(['outputFile', 'table', 'color'])
+
+function realpath(path: string): string | undefined {
+  try {
+    return realpathSync(path)
+  } catch {
+    return undefined
+  }
+}
+
+/** Is this (resolved) testEnvironment '@leakproof/jest/environment', as the project resolves it? */
+function isLeakproofEnvironment(environment: string | undefined, rootDir: string): boolean {
+  if (!environment) return false
+  if (/[\\/]@leakproof[\\/]jest[\\/]dist[\\/]environment\.c?js$/.test(environment)) return true
+  try {
+    const ours = createRequire(join(rootDir, 'noop.js')).resolve('@leakproof/jest/environment')
+    const real = realpath(environment)
+    return real !== undefined && real === realpath(ours)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The leak options of each project, for run.options: per-test mode is on with the leakproof test
+ * environment (or a custom one configured through testEnvironmentOptions.leakproof), with those
+ * options. The matchers have no project-wide defaults in Jest.
+ */
+function configuredOptions(contexts: Iterable<{ config?: ProjectConfigLike }> | undefined, rootDir: string): (RunOptions & { project: string })[] | undefined {
+  const out: (RunOptions & { project: string })[] = []
+  for (const { config } of contexts ?? []) {
+    if (!config) continue
+    const root = config.rootDir ?? rootDir
+    const name = typeof config.displayName === 'string' ? config.displayName : config.displayName?.name
+    const raw = config.testEnvironmentOptions?.leakproof
+    const configured = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined
+    const eachTest = configured !== undefined || isLeakproofEnvironment(config.testEnvironment, root)
+    const { exclude, ...eachTestOptions } = configured ?? {}
+    out.push({
+      project: name || relative(rootDir, root).split('\\').join('/') || basename(root),
+      eachTest,
+      ...(eachTest ? { eachTestOptions } : {}),
+      ...(eachTest && Array.isArray(exclude) ? { exclude: exclude.map(String) } : {}),
+    })
+  }
+  return out.length ? out : undefined
+}
 
 function checkOptions(options: unknown): LeakproofReporterOptions {
   if (options === undefined || options === null) return {}
@@ -94,7 +150,8 @@ export default class LeakproofReporter {
     return readTestRecords(this.recordsDir)
   }
 
-  onRunComplete(): void {
+  /** Jest passes the test contexts of the run (one per project) and the aggregated results. */
+  onRunComplete(testContexts?: Set<{ config?: ProjectConfigLike }>, _results?: unknown): void {
     const tests = this.records()
     const outputFile = this.options.outputFile ?? 'leakproof-report.json'
     let reportPath: string | undefined
@@ -104,9 +161,8 @@ export default class LeakproofReporter {
         {
           framework: 'jest',
           frameworkVersion: runningJestVersion(),
-          node: process.version,
-          platform: `${process.platform}-${process.arch}`,
           ...(this.shard ? { shard: this.shard } : {}),
+          options: configuredOptions(testContexts, this.rootDir),
         },
         tests,
       )

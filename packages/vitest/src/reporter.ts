@@ -15,8 +15,10 @@ import {
   readTestRecords,
   recordsDirEnv,
   writeRunReport,
+  type RunOptions,
   type TestLeakRecord,
 } from '@leakproof/core'
+import { decodeSettings, provideKey, type WorkerSettings } from './config.js'
 
 export interface LeakproofReporterOptions {
   /**
@@ -31,8 +33,36 @@ export interface LeakproofReporterOptions {
 /** The part of Vitest's `Vitest` object the reporter reads (structural: any Vitest 3–5). */
 interface VitestLike {
   version: string
-  config: { root: string; env?: Record<string, string | undefined>; shard?: { index: number; count: number } }
+  config: {
+    root: string
+    env?: Record<string, string | undefined>
+    shard?: { index: number; count: number }
+    provide?: Record<string, unknown>
+  }
+  /** Vitest 3+: the projects of the run (the root one included), each with its resolved config. */
+  projects?: { name: string; config: { provide?: Record<string, unknown> } }[]
   logger: { log: (...args: unknown[]) => void }
+}
+
+/**
+ * The options the leakproof plugin handed each project's workers (`provide`), for run.options;
+ * undefined when the plugin is not used (the reporter on its own: engine defaults).
+ */
+function configuredOptions(vitest: VitestLike): (RunOptions & { project: string })[] | undefined {
+  const projects = vitest.projects?.length ? vitest.projects : [{ name: '', config: vitest.config }]
+  const out: (RunOptions & { project: string })[] = []
+  for (const { name, config } of projects) {
+    const provided = config.provide?.[provideKey]
+    if (provided === undefined) continue
+    const settings = decodeSettings<WorkerSettings>(provided)
+    out.push({
+      project: name,
+      ...(Object.keys(settings.options).length ? { defaults: settings.options as Record<string, unknown> } : {}),
+      eachTest: settings.eachTest !== false,
+      ...(settings.eachTest !== false ? { eachTestOptions: settings.eachTest as Record<string, unknown> } : {}),
+    })
+  }
+  return out.length ? out : undefined
 }
 
 export class LeakproofReporter {
@@ -104,9 +134,8 @@ export class LeakproofReporter {
         {
           framework: 'vitest',
           frameworkVersion: vitest.version,
-          node: process.version,
-          platform: `${process.platform}-${process.arch}`,
           ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+          options: configuredOptions(vitest),
         },
         tests,
       )

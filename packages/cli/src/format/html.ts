@@ -101,17 +101,41 @@ function axisCalls(n: number): string {
 
 const r1 = (n: number) => Math.round(n * 10) / 10
 
+/** Width of legend text at the plot's 11px font: a generous average glyph width (DejaVu Sans, the widest common fallback). */
+const legendCharWidth = 6
+
 /**
- * Heap growth plot: heapUsed after each settled GC minus the first sample, against calls made;
- * the solid line has the slope leakproof reported (bytesPerIteration), the dashed one is a
- * Theil–Sen fit of the plotted samples. External memory is added when it is part of the verdict.
+ * Legend entries (a marker, then a label) laid out left to right from x = 8, wrapping onto a
+ * second row when the plot is too narrow. Returns the SVG and the number of rows.
+ */
+function legendRows(entries: { marker: string; textX: number; label: string }[], width: number): { svg: string; rows: number } {
+  const gap = 18
+  let x = 8
+  let row = 0
+  const out: string[] = []
+  for (const e of entries) {
+    const w = e.textX + e.label.length * legendCharWidth
+    if (x > 8 && x + w > width - 8) {
+      row++
+      x = 8
+    }
+    out.push(`<g transform="translate(${x},${32 + row * 16})">${e.marker}<text x="${e.textX}" y="4">${esc(e.label)}</text></g>`)
+    x += w + gap
+  }
+  return { svg: out.join(''), rows: row + 1 }
+}
+
+/**
+ * Heap growth plot: heapUsed after each settled GC minus the lowest sample, against calls made;
+ * the dashed line is a Theil–Sen fit of the plotted samples, the solid one has the slope leakproof
+ * reported (bytesPerIteration) and starts where the dashed one starts, so where the two disagree
+ * (e.g. heap snapshots counted memory heapUsed does not) they fan out instead of crossing.
+ * External memory is added when it is part of the verdict.
  */
 export function heapPlot(report: LeakReport, label: string): string {
   const s = report.samples
   const n = Math.min(s.iteration.length, s.heapUsed.length)
   const W = 640
-  const H = 260
-  const m = { l: 64, r: 16, t: 54, b: 36 }
   if (n < 2) {
     return `<p class="muted">No heap samples in the report for ${esc(label)}.</p>`
   }
@@ -126,15 +150,32 @@ export function heapPlot(report: LeakReport, label: string): string {
   const es = showExt ? s.external.slice(0, n).map((v) => v - extBase) : []
 
   const fitSlope = report.bytesPerIteration
-  const fitIntercept = interceptFor(xs, ys, fitSlope)
   const ts = theilSen(xs, ys)
   const x0 = Math.min(...xs)
   const x1 = Math.max(...xs)
+  // Anchored at the start of the samples' own trend (a robust start: the first sample is often an
+  // outlier); without a trend, centred on the samples.
+  const fitIntercept = ts ? ts.intercept + (ts.slope - fitSlope) * x0 : interceptFor(xs, ys, fitSlope)
   const lineY = (slope: number, b: number) => [b + slope * x0, b + slope * x1]
   const fitYs = lineY(fitSlope, fitIntercept)
   const tsYs = ts ? lineY(ts.slope, ts.intercept) : []
-  const extFit = showExt ? interceptFor(xs, es, report.externalBytesPerIteration) : 0
-  const extYs = showExt ? lineY(report.externalBytesPerIteration, extFit) : []
+  const extSlope = report.externalBytesPerIteration
+  const extTs = showExt ? theilSen(xs, es) : undefined
+  const extFit = !showExt ? 0 : extTs ? extTs.intercept + (extTs.slope - extSlope) * x0 : interceptFor(xs, es, extSlope)
+  const extYs = showExt ? lineY(extSlope, extFit) : []
+  // Legend: rows above the plot area; the plot starts below them.
+  const legendEntries = [
+    { marker: `<circle class="heap" cx="5" cy="0" r="3.5"/>`, textX: 14, label: 'heap samples' },
+    { marker: `<line class="fit${report.leaked ? '' : ' ok'}" x1="0" x2="18" y1="0" y2="0"/>`, textX: 24, label: `leakproof: ${formatBytes(fitSlope)}/call` },
+  ]
+  if (ts) legendEntries.push({ marker: `<line class="ts" x1="0" x2="18" y1="0" y2="0"/>`, textX: 24, label: `Theil–Sen: ${formatBytes(ts.slope)}/call` })
+  if (showExt) {
+    legendEntries.push({ marker: `<rect class="ext" x="2" y="-3" width="6" height="6"/>`, textX: 14, label: `external: ${formatBytes(report.externalBytesPerIteration)}/call` })
+  }
+  const legend = legendRows(legendEntries, W)
+  const extraRows = (legend.rows - 1) * 16
+  const H = 260 + extraRows
+  const m = { l: 64, r: 16, t: 54 + extraRows, b: 36 }
   const ax = niceAxis(x0, x1, 6)
   const ay = niceByteAxis(Math.min(0, ...ys, ...es, ...fitYs, ...tsYs, ...extYs), Math.max(...ys, ...es, ...fitYs, ...tsYs, ...extYs))
   const X = (v: number) => m.l + ((v - ax.min) / (ax.max - ax.min || 1)) * (W - m.l - m.r)
@@ -169,15 +210,7 @@ export function heapPlot(report: LeakReport, label: string): string {
   ys.forEach((v, i) =>
     parts.push(`<circle class="heap" cx="${f(X(xs[i]!))}" cy="${f(Y(v))}" r="3.5"><title>after ${xs[i]} calls: heap ${esc(axisBytes(v))}</title></circle>`),
   )
-  // Legend: one row above the plot area.
-  const legend: string[] = [
-    `<circle class="heap" cx="5" cy="0" r="3.5"/><text x="14" y="4">heap samples</text>`,
-    `<line class="fit${report.leaked ? '' : ' ok'}" x1="0" x2="18" y1="0" y2="0"/><text x="24" y="4">leakproof: ${esc(formatBytes(fitSlope))}/call</text>`,
-  ]
-  if (ts) legend.push(`<line class="ts" x1="0" x2="18" y1="0" y2="0"/><text x="24" y="4">Theil–Sen: ${esc(formatBytes(ts.slope))}/call</text>`)
-  if (showExt) legend.push(`<rect class="ext" x="2" y="-3" width="6" height="6"/><text x="14" y="4">external: ${esc(formatBytes(report.externalBytesPerIteration))}/call</text>`)
-  const legendX = [8, 110, 260, 410]
-  legend.forEach((l, i) => parts.push(`<g transform="translate(${legendX[i]},32)">${l}</g>`))
+  parts.push(legend.svg)
 
   const aria = `Heap growth of ${label}: ${formatBytes(fitSlope)} per call over ${x1} calls`
   return (
@@ -364,7 +397,7 @@ export function formatHtml(report: Report, opts: HtmlOptions = {}): string {
 <p>${esc(countsLine(counts))}.</p>
 ${shardList}
 ${body}
-<footer>Generated by @leakproof/cli ${esc(cliVersion)}. Heap plots show heapUsed after a full, settled GC, relative to the first sample; the solid line has the slope leakproof estimated, the dashed line is a Theil–Sen fit of the plotted samples.</footer>
+<footer>Generated by @leakproof/cli ${esc(cliVersion)}. Heap plots show heapUsed after a full, settled GC, above the lowest sample; the dashed line is a Theil–Sen fit of the plotted samples, the solid line has the slope leakproof estimated and starts where the dashed one does.</footer>
 </main>
 ${tests.length ? `<script>${js}</script>` : ''}
 </body>

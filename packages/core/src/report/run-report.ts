@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { LeakReport } from './types.js'
+import type { LeakReport, RunOptions } from './types.js'
 
 /** Version of the JSON file written by the Vitest and Jest reporters and read by the CLI. */
 export const runReportSchemaVersion = 1
@@ -35,13 +35,90 @@ export interface RunReport {
     platform: string
     /** `index/count` when the run was a shard. */
     shard?: string
-    options?: Record<string, unknown>
+    options?: RunOptions
   }
   tests: TestLeakRecord[]
 }
 
-export function createRunReport(run: RunReport['run'], tests: TestLeakRecord[]): RunReport {
-  return { schemaVersion: runReportSchemaVersion, tool: 'leakproof', createdAt: new Date().toISOString(), run, tests }
+/** One project's options, as a reporter found them in the framework's configuration. */
+export interface ProjectRunOptions extends RunOptions {
+  /** The project's name (display name, or its root directory). */
+  project: string
+}
+
+/** What a reporter knows about its run; `createRunReport` fills in the rest. */
+export interface RunMetadata {
+  framework: RunReport['run']['framework']
+  frameworkVersion: string
+  /** Default: this process's `process.version`. */
+  node?: string
+  /** Default: this process's `platform-arch`, e.g. linux-x64. */
+  platform?: string
+  /** `index/count` when the run was a shard. */
+  shard?: string
+  /**
+   * The leak options in effect: one object, or one per project (recorded once when all projects
+   * agree, else under `projects`). Made JSON-safe.
+   */
+  options?: RunOptions | ProjectRunOptions[]
+}
+
+/**
+ * The run report the Vitest and Jest reporters write: their run metadata (Node and platform of this
+ * process unless given), the options in effect and the records of the run.
+ */
+export function createRunReport(run: RunMetadata, tests: TestLeakRecord[]): RunReport {
+  const options = runOptions(run.options)
+  return {
+    schemaVersion: runReportSchemaVersion,
+    tool: 'leakproof',
+    createdAt: new Date().toISOString(),
+    run: {
+      framework: run.framework,
+      frameworkVersion: run.frameworkVersion,
+      node: run.node ?? process.version,
+      platform: run.platform ?? `${process.platform}-${process.arch}`,
+      ...(run.shard ? { shard: run.shard } : {}),
+      ...(options ? { options } : {}),
+    },
+    tests,
+  }
+}
+
+/** One RunOptions for the report: the projects' options collapsed when they agree. */
+function runOptions(input: RunMetadata['options']): RunOptions | undefined {
+  if (input === undefined) return undefined
+  if (!Array.isArray(input)) return jsonSafe(input) as RunOptions
+  const byProject = new Map<string, RunOptions>()
+  for (const { project, ...options } of input) {
+    if (!byProject.has(project)) byProject.set(project, jsonSafe(options) as RunOptions)
+  }
+  const distinct = new Set([...byProject.values()].map((o) => JSON.stringify(o)))
+  if (distinct.size === 0) return undefined
+  if (distinct.size === 1) return byProject.values().next().value
+  return { projects: Object.fromEntries(byProject) }
+}
+
+/**
+ * A JSON-safe copy of configured options: RegExps become `/source/flags` strings; functions,
+ * symbols, undefined, non-finite numbers and other objects (an AbortSignal) are left out.
+ */
+function jsonSafe(value: unknown): unknown {
+  if (value instanceof RegExp || Object.prototype.toString.call(value) === '[object RegExp]') return String(value)
+  if (Array.isArray(value)) return value.map((v) => jsonSafe(v) ?? null)
+  if (value && typeof value === 'object') {
+    // Plain objects of any realm (Jest configs and test files live in different ones).
+    if (Object.prototype.toString.call(value) !== '[object Object]') return undefined
+    const out: Record<string, unknown> = {}
+    for (const [key, v] of Object.entries(value)) {
+      const safe = jsonSafe(v)
+      if (safe !== undefined) out[key] = safe
+    }
+    return out
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value
+  return undefined
 }
 
 /** Write a run report as JSON (creating the directory). */

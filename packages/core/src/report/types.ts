@@ -137,3 +137,23 @@ export interface LeakReport {
   summary: string
   runtime: { node: string; v8: string; gc: 'expose-gc' | 'runtime-flag' }
 }
+
+/**
+ * `run.options` of a run report: how the run's leak checks were configured. JSON-safe: RegExps in
+ * `ignore` lists are written as `/source/flags` strings.
+ */
+export interface RunOptions {
+  /** Options every leak check of the run starts from (Vitest: the plugin's `options`). Absent: the engine's defaults. */
+  defaults?: Record<string, unknown>
+  /**
+   * Per-test mode on for every test (Vitest: the plugin's `eachTest`; Jest: the leakproof test
+   * environment). When false, only tests that opt in are checked that way.
+   */
+  eachTest?: boolean
+  /** The options per-test mode's checks use, `defaults` included (Jest: testEnvironmentOptions.leakproof). */
+  eachTestOptions?: Record<string, unknown>
+  /** Tests per-test mode leaves out, by name (Jest's `exclude`: substrings or `/regex/flags`). */
+  exclude?: string[]
+  /** Only when the projects of a run were configured differently: each project's options, by project name. */
+  projects?: Record<string, RunOptions>
+}
