@@ -8,7 +8,7 @@ import { describe, resolveOptions, type LeakOptions, type ResolvedOptions } from
 import { buildReport, type Findings } from './report/build-report.js'
 import type { LeakReport } from './report/types.js'
 import { callRepeatedly, LeakproofSubjectCalls, type CallState, type Subject } from './run/call-subject.js'
-import { readHeap } from './run/heap-reading.js'
+import { drain, readHeap } from './run/heap-reading.js'
 import { SampleSeries } from './run/series.js'
 import { confirmWithSnapshots } from './run/confirm-stage.js'
 import { watchResources, type ResourceWatch } from './resources/index.js'
@@ -26,9 +26,6 @@ const memoryBudgetFraction = 0.5
 /** Subject time the adaptive screening window may take, and how far it may grow. */
 const screeningBudgetMs = 150
 const maxScreeningFactor = 10
-/** Extra settles allowed before the first sample, and the shrink below which the heap is settled. */
-const maxDrainRounds = 4
-const drainTolerance = 1024
 /** Rounds run and discarded between warm-up and the first sample. */
 const dryRounds = 2
 
@@ -96,17 +93,6 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
       (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
     )
   })
-}
-
-/** Settle until the heap stops shrinking (at most a few rounds): the baseline must be settled. */
-async function drain(settleOnce: () => Promise<void>): Promise<void> {
-  let previous = readHeap().heap
-  for (let i = 0; i < maxDrainRounds; i++) {
-    await settleOnce()
-    const now = readHeap().heap
-    if (now > previous - drainTolerance) return
-    previous = now
-  }
 }
 
 /** Screening calls: the option, or, when adaptive, as many as fit the time budget (up to 10x). */

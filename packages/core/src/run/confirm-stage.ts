@@ -9,7 +9,7 @@ import type { Findings } from '../report/build-report.js'
 import { confirm, type SnapshotPoint } from '../verdict/confirm.js'
 import { nextMacrotask } from '../gc/timers.js'
 import { callRepeatedly, type CallState } from './call-subject.js'
-import { readHeap } from './heap-reading.js'
+import { drain, readHeap } from './heap-reading.js'
 
 export interface ConfirmStageInput {
   state: CallState
@@ -51,7 +51,7 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
     const points: Point[] = []
     const snapshot = async (label: string): Promise<Point> => {
       await drainImmediates()
-      await input.settle()
+      await drain(input.settle)
       const { heap, external } = readHeap()
       const file = v8.writeHeapSnapshot(join(dir, `${points.length + 1}-${label}.heapsnapshot`))
       await chmod(file, 0o600)

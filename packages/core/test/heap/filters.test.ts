@@ -190,4 +190,35 @@ describe('weak collection tables', () => {
       delete (globalThis as Record<string, unknown>).leakproofWeakTest
     }
   })
+
+  test('held values of FinalizationRegistry cells whose target is collected are internal; those of live targets are user data', async () => {
+    class HeldForLive {
+      constructor(public n: number) {}
+    }
+    class HeldForDead {
+      constructor(public n: number) {}
+    }
+    const registry = new FinalizationRegistry<object>(() => {})
+    const liveTargets = Array.from({ length: 5 }, (_, i) => ({ live: i }))
+    liveTargets.forEach((t, i) => registry.register(t, new HeldForLive(i)))
+    for (let i = 0; i < 50; i++) registry.register({ dead: i }, new HeldForDead(i))
+    ;(globalThis as Record<string, unknown>).leakproofFinalization = { registry, liveTargets }
+    try {
+      // GC and snapshot in one job: the cleanup callbacks cannot have run, as when Node runs
+      // them a turn or more late.
+      fullGc()
+      const s = await parseHeapSnapshot(v8.writeHeapSnapshot(join(tmp.dir, 'finalization.heapsnapshot')))
+      const c = classifyNodes(s)
+      const reasons = (name: string) => {
+        const out: string[] = []
+        for (let i = 0; i < s.nodeCount; i++) if (s.nodeNameOf(i) === name && s.nodeTypeName(i) === 'object') out.push(reasonName(c.reason[i]!))
+        return out
+      }
+      expect(reasons('HeldForDead')).toHaveLength(50)
+      expect(new Set(reasons('HeldForDead'))).toEqual(new Set(['only-reachable-through-internals']))
+      expect(reasons('HeldForLive')).toEqual(['user', 'user', 'user', 'user', 'user'])
+    } finally {
+      delete (globalThis as Record<string, unknown>).leakproofFinalization
+    }
+  })
 })

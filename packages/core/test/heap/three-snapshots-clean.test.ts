@@ -62,8 +62,8 @@ describe('analyzeSnapshots on clean workloads', () => {
     const result = await analyze(files)
     expect(pending).toHaveLength(2 * N)
     expect(result.retainedTypes.map((t) => t.name)).not.toContain('PendingWork')
-    // Only the list's own backing store, reallocated larger, may still count as growth.
-    expect(result.retainedTypes.filter((t) => t.countPerIteration > 0.1)).toEqual([])
+    // The list's backing store did grow, but it carries a small share of the growth: no evidence.
+    expect(result.growingTypes).toBe(0)
   })
 
   test('unreachable cycles: no growing types', async () => {

@@ -22,7 +22,8 @@
 // Rules (one per file): synthetic.ts (roots), code.ts, object-shape.ts, hidden.ts (with a user
 // allowlist), native.ts (ArrayBuffer backing stores are user data, Node's C++ objects are not),
 // system-named.ts (`(system)`, internal-tagged arrays), weak-collection.ts (WeakMap / WeakSet
-// tables), reachable.ts (the graph rule).
+// tables), finalization-pending.ts (held values of cleared FinalizationRegistry cells),
+// reachable.ts (the graph rule).
 // - `hidden` nodes grow on first use of APIs (WeakArrayList, handler infos) and are internal,
 //   except the few kinds that store user values (PropertyArray, PropertyCell, AccessorPair,
 //   JSProxy, Context): see hidden.ts.
@@ -42,6 +43,7 @@
 
 import type { HeapSnapshot } from '../snapshot.js'
 import { codeRule } from './code.js'
+import { finalizationPendingRule } from './finalization-pending.js'
 import { hiddenRule } from './hidden.js'
 import { nativeRule } from './native.js'
 import { objectShapeRule } from './object-shape.js'
@@ -63,6 +65,7 @@ export const internalRules: readonly InternalRule[] = [
   nativeRule,
   systemNamedRule,
   weakCollectionRule,
+  finalizationPendingRule,
   reachableRule,
 ]
 
