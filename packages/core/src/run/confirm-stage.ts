@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import v8 from 'node:v8'
 import { analyzeSnapshots } from '../explain/three-snapshots.js'
 import { startAllocationSampling } from '../explain/allocation-sites.js'
+import { cacheScriptLineEnds } from '../heap/script-lines.js'
 import type { ResolvedOptions } from '../options.js'
 import type { Findings } from '../report/build-report.js'
 import { confirm, type SnapshotPoint } from '../verdict/confirm.js'
@@ -61,6 +62,7 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
     }
     const rate = Math.max(findings.screen!.heapSlope, findings.screen!.externalSlope, input.opts.threshold)
     let calls = intervalCalls(rate, input)
+    cacheScriptLineEnds()
     await snapshot('baseline')
     for (const label of ['target', 'final']) {
       findings.measured += await callRepeatedly(state, calls)
