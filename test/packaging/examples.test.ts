@@ -1,0 +1,135 @@
+// Smoke test of the examples under examples/: runs each example's own test command (`npm test` in
+// its folder, i.e. `vitest run` / `jest`) in a child process. Every example tests its shipped
+// (leaky) module and its `-fixed` variant side by side (describe.each over both), so one run shows
+// both: the shipped module's leak checks must fail with leakproof's report naming what is retained,
+// and every test of the fixed variant must pass.
+// Needs the packages built (npx turbo run build): the examples use them through workspace links.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { checkBuilt, describeRun, listStatuses, npm, repoRoot, run, testStatuses } from './helpers.js'
+
+interface Example {
+  /** Folder under examples/. */
+  dir: string
+  framework: 'vitest' | 'jest'
+  /** describe.each titles of the two variants. */
+  shipped: string
+  fixed: string
+  /** Tests of the shipped variant that must fail, and what their failure must show. */
+  leaks: Record<string, RegExp[]>
+  /** How many tests the example has in all (a renamed or dropped test fails the check). */
+  total: number
+}
+
+const leakReport = /Leak: the subject retained [\d.]+ [KM]?B\/call/
+
+const examples: Example[] = [
+  {
+    dir: 'vitest-basic',
+    framework: 'vitest',
+    shipped: 'sessions.ts (as shipped: never removes its shutdown listener)',
+    fixed: 'sessions-fixed.ts (removes it on close)',
+    leaks: {
+      // toLeak
+      'opening and closing sessions does not leak': [
+        /Expected the function not to leak, but it did/,
+        leakReport,
+        /Retained by \(shortest path from a GC root\):\n\s+\(module scope\) → appEvents \(EventEmitter\) → _events \(Object\) → shutdown \(Array\)/,
+        /Listeners added and never removed:\n\s+EventEmitter 'shutdown' \+1 per call/,
+      ],
+      // toBeCollected
+      'a closed session can be garbage-collected': [/Expected closed session to be garbage-collected, but it is still reachable/, /shutdown \(Array\)/],
+      // per-test mode (checkEachTest)
+      'keeps a cart in the session': [/LeakError: .*this test/, leakReport, /appEvents \(EventEmitter\)/, /EventEmitter 'shutdown' \+1 per call/],
+    },
+    total: 8,
+  },
+  {
+    dir: 'jest-basic',
+    framework: 'jest',
+    shipped: 'rate-limiter.ts (as shipped: never forgets a client)',
+    fixed: 'rate-limiter-fixed.ts (sweeps idle clients)',
+    leaks: {
+      'forgets clients that went away': [
+        /Expected the function not to leak, but it did/,
+        leakReport,
+        /Retained types[\s\S]*Array/,
+        /Retained by \(shortest path from a GC root\):\n\s+\(subject\) → context → limiter \(Object\) → allow \(allow\) → context → hits \(Map\)/,
+      ],
+    },
+    total: 5,
+  },
+  {
+    dir: 'http-server',
+    framework: 'vitest',
+    shipped: 'server.js (as shipped: keeps every request in its log)',
+    fixed: 'server-fixed.js (keeps the last 10)',
+    leaks: {
+      'GET /users/:id lets go of each request': [
+        /Expected the function not to leak, but it did/,
+        leakReport,
+        /Retained by \(shortest path from a GC root\):\n\s+\(module scope\) → requestLog \(Map\)/,
+      ],
+    },
+    total: 4,
+  },
+]
+
+let work: string
+
+beforeAll(() => {
+  checkBuilt()
+  work = mkdtempSync(join(tmpdir(), 'leakproof-examples-'))
+})
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true })
+})
+
+describe.each(examples.map((e) => [e.dir, e] as const))('examples/%s', (_dir, example) => {
+  test(
+    '`npm test` catches the shipped leak with the report and passes the fixed variant',
+    async () => {
+      const out = join(work, `${example.dir}.json`)
+      // The example's own script (`vitest run` / `jest`), plus a JSON report of the test statuses.
+      const extra =
+        example.framework === 'vitest'
+          ? ['--reporter=default', '--reporter=json', `--outputFile.json=${out}`]
+          : ['--ci', '--json', `--outputFile=${out}`, `--cacheDirectory=${jestCache()}`]
+      const result = await run(npm, ['test', '--silent', '--', ...extra], {
+        cwd: join(repoRoot, 'examples', example.dir),
+        timeoutMs: 220_000,
+      })
+      const statuses = testStatuses(out)
+      const why = describeRun(`npm test in examples/${example.dir}`, result, listStatuses(statuses))
+
+      expect(result.code, why).not.toBe(0)
+      expect(statuses.size, why).toBe(example.total)
+      const expectedFailures = new Set(Object.keys(example.leaks).map((name) => `${example.shipped} > ${name}`))
+      for (const [name, t] of statuses) {
+        if (expectedFailures.has(name)) continue
+        // Everything else passes: the fixed variant's tests, and the shipped variant's plain ones.
+        expect(`${name}: ${t.status}\n${t.failure}`, why).toBe(`${name}: passed\n`)
+      }
+      for (const [name, patterns] of Object.entries(example.leaks)) {
+        const shipped = statuses.get(`${example.shipped} > ${name}`)
+        expect(shipped?.status, why).toBe('failed')
+        for (const pattern of patterns) expect(shipped!.failure, `${name}\n${why}`).toMatch(pattern)
+        // The same check passes on the fixed variant.
+        expect(statuses.get(`${example.fixed} > ${name}`)?.status, why).toBe('passed')
+      }
+      // The leak report reaches the console, not only the JSON results.
+      expect(result.output, why).toMatch(leakReport)
+    },
+    240_000,
+  )
+})
+
+/** A Jest cache shared by runs (ts-jest's compiled files), like test/jest's helpers. */
+function jestCache(): string {
+  const dir = join(tmpdir(), 'leakproof-examples-jest-cache')
+  mkdirSync(dir, { recursive: true })
+  return dir
+}
