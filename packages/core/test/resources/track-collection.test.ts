@@ -10,6 +10,17 @@ class Widget {
 const keptWidgets: Widget[] = []
 const registry = new Map<string, { widget: Widget }>()
 
+class Link {
+  next: Link | undefined = undefined
+  value: Widget | undefined = undefined
+}
+const chain: { head: Link | undefined } = { head: undefined }
+
+class Credentials {
+  constructor(readonly apiKey: string) {}
+}
+const vault = new Map<string, Credentials>()
+
 /** Creates the object inside a function so no local of the test itself references it. */
 function trackFresh(keep?: (w: Widget) => void) {
   const widget = new Widget()
@@ -76,6 +87,41 @@ describe('trackCollection', () => {
       expect(retainerPath).toMatch(/leakproofTestHolder \(Object\) → inner → Widget$/)
     } finally {
       delete g.leakproofTestHolder
+    }
+  })
+
+  it('folds the repeated link of a linked list the object sits deep in', async () => {
+    const tracker = trackFresh((w) => {
+      let link = (chain.head = new Link())
+      for (let i = 0; i < 500; i++) link = link.next = new Link()
+      link.value = w
+    })
+    try {
+      const { collected, retainerPath } = await tracker.check()
+      expect(collected).toBe(false)
+      expect(retainerPath).toMatch(/^\(module scope\) → chain \(Object\) → head \(Link\) → next ×500 \(Link\) → value → Widget$/)
+    } finally {
+      chain.head = undefined
+    }
+    expect(await tracker.isCollected()).toBe(true)
+  })
+
+  it('never shows string contents on the path', async () => {
+    const secret = `sk_live_${'S3CRET'.repeat(4)}`
+    const make = () => {
+      const credentials = new Credentials(`${secret}-value`)
+      vault.set(`${secret}-key`, credentials)
+      return trackCollection(credentials)
+    }
+    const tracker = make()
+    try {
+      const { collected, retainerPath } = await tracker.check()
+      expect(collected).toBe(false)
+      expect(retainerPath).toContain('vault (Map)')
+      expect(retainerPath).toMatch(/→ Credentials$/)
+      expect(retainerPath).not.toContain('S3CRET')
+    } finally {
+      vault.clear()
     }
   })
 
