@@ -457,6 +457,8 @@ describe('installed from the tarballs', () => {
     expect(failure, why).toContain('Retained types')
     expect(failure, why).toContain(leakClass)
     expect(failure, why).toContain('retained (Array)')
+    // The allocation site, in the test file (Jest's vm context once lost these: a dynamic import).
+    expect(failure, why).toMatch(/Allocated at:\s*\n\s+.*\.test\.[cm]?[jt]s:\d+:\d+\)/)
     // The reporter (configured through the plugin) printed its table and wrote the run report.
     expect(result.output, why).toMatch(new RegExp(`leaky subject\\s+leak\\s.*${leakClass}`))
     const report = readJson<{ run: { framework: string; frameworkVersion: string }; tests: { name: string; verdict: string }[] }>(
@@ -492,6 +494,8 @@ describe('installed from the tarballs', () => {
     expect(failure, why).toMatch(/Leak: the subject retained [\d.]+ [KM]?B\/call/)
     expect(failure, why).toContain(leakClass)
     expect(failure, why).toContain('retained (Array)')
+    // The allocation site, in the test file (Jest's vm context once lost these: a dynamic import).
+    expect(failure, why).toMatch(/Allocated at:\s*\n\s+.*\.test\.[cm]?[jt]s:\d+:\d+\)/)
     expect(result.output, why).toMatch(new RegExp(`leaky subject\\s+leak\\s.*${leakClass}`))
     const report = readJson<{ run: { framework: string; frameworkVersion: string }; tests: { name: string; verdict: string }[] }>(
       join(project, 'out/leakproof-jest.json'),

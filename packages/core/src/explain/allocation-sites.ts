@@ -16,6 +16,10 @@
 // sites and nothing throws.
 
 import { existsSync, readFileSync } from 'node:fs'
+// Static imports: a dynamic import() throws inside Jest's vm context (no --experimental-vm-modules),
+// which left every Jest report without allocation sites.
+import * as inspector from 'node:inspector'
+import * as nodeModule from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { matchesAny, type IgnorePattern } from '../options.js'
@@ -396,8 +400,7 @@ const noSampling: AllocationSampling = { stop: async () => [], wrap: (fn) => fn 
 export async function startAllocationSampling(intervalBytes = 512): Promise<AllocationSampling> {
   let session: InspectorSession
   try {
-    const inspector = (await import('node:inspector')) as unknown as { Session: new () => InspectorSession }
-    session = new inspector.Session()
+    session = new (inspector as unknown as { Session: new () => InspectorSession }).Session()
     session.connect()
   } catch {
     return noSampling
@@ -435,13 +438,7 @@ export async function startAllocationSampling(intervalBytes = 512): Promise<Allo
         if (accs.length === 0) return []
         const ids = new Set(accs.flatMap((a) => [a.frame.scriptId, ...[...a.stacks.values()].flatMap((s) => s.frames.map((f) => f.scriptId))]))
         const urls = await inlineSourceMapUrls(session, ids)
-        let findSourceMap: ((path: string) => NodeSourceMap | undefined) | undefined
-        try {
-          const mod = (await import('node:module')) as unknown as { findSourceMap?: (path: string) => NodeSourceMap | undefined }
-          findSourceMap = mod.findSourceMap
-        } catch {
-          findSourceMap = undefined
-        }
+        const findSourceMap = (nodeModule as unknown as { findSourceMap?: (path: string) => NodeSourceMap | undefined }).findSourceMap
         const mapper = new PositionMapper(urls, findSourceMap)
         const perCall = calls > 0 ? calls : 1
         const sites: AllocationSite[] = []
