@@ -2,9 +2,8 @@
 // its own Vitest worker process, so the heap one group leaves behind (a leaking version's retained
 // requests, libraries loaded) does not slow or disturb another group's measurements.
 //
-// The root vitest config includes test/real-world only with LEAKPROOF_REAL_WORLD=1
-// (`npm run test:real-world`). That runs a subset (DEFAULT_* below, about 2.5 minutes on 2 cores);
-// LEAKPROOF_REAL_WORLD_FULL=1 as well runs every workload under Vitest, and
+// `npm test` runs a subset of these (DEFAULT_* below, about 2.5 minutes on 2 cores);
+// `npm run test:real-world` (LEAKPROOF_REAL_WORLD_FULL=1) runs every workload under Vitest, and
 // bench/real-world/run.mjs runs them all repeatedly for rates and timings
 // (see bench/real-world/README.md).
 import { describe, expect, test } from 'vitest'
