@@ -73,7 +73,7 @@ describe.each(majors)('Jest %i: per-test mode', (major) => {
     // A test that fails only when repeated: its own assertion error, saying so.
     expect(status('fails only when repeated'), why).toBe('failed')
     expect(failure('fails only when repeated')).toContain('expect(received).toBe(expected)')
-    expect(failure('fails only when repeated')).toContain('this failure happened when the test was repeated, on repeat 1')
+    expect(failure('fails only when repeated')).toContain('the test passed its first run and failed on run 2')
     expect(runs('fails only when repeated')?.body).toBe(2)
 
     // Opt-outs run once and pass although they keep data.
@@ -103,8 +103,13 @@ describe.each(majors)('Jest %i: per-test mode', (major) => {
     expect(records.get('per-test > clean: temporaries only')?.verdict).toBe('clean')
     expect(records.get('per-test > opt-out: skipLeakCheck()')?.verdict).toBe('skipped')
     expect(records.has('per-test > own failure')).toBe(false)
+    // A test that failed only when repeated: an 'error' record with its own error (as in Vitest).
+    expect(records.get('per-test > fails only when repeated')).toMatchObject({
+      verdict: 'error',
+      error: expect.stringContaining('expect(received).toBe(expected)'),
+    })
     // The test that measured itself has its matcher record, under the same naming.
     expect(report.tests.find((t) => t.name === 'per-test > measures itself with toLeak')).toMatchObject({ source: 'matcher', verdict: 'clean' })
-    expect(run.output).toMatch(/^\s+\d+ tests: 1 leak, \d+ clean, /m)
+    expect(run.output).toMatch(/^\s+\d+ tests: 1 leak, \d+ clean, 1 error, /m)
   }, 10 * 60_000)
 })

@@ -5,27 +5,34 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { describeRun, fixturesDir, installedVersion, majors, repoRoot, runJest } from './helpers.js'
 
+// eslint-disable-next-line no-control-regex
+const ansi = /\u001b\[[0-9;]*m/g
+
 describe.each(majors)('Jest %i: matchers', (major) => {
   test('toLeak and toBeCollected behave as documented', async ({ signal }) => {
     expect(installedVersion(major, 'jest')).toMatch(new RegExp(`^${major}\\.`))
-    const run = await runJest({ major, fixture: 'matchers', signal })
+    // --colors: Jest's matcherHint colors its header, which shows the matchers format with this.utils.
+    const run = await runJest({ major, fixture: 'matchers', args: ['--colors'], signal })
     const why = describeRun(run)
     const result = (name: string) => {
       const found = run.byName.get(name)
       expect(found, `no result for "${name}"\n${why}`).toBeDefined()
       return found!
     }
-    const failure = (name: string) => result(name).failureMessages.join('\n')
+    const rawFailure = (name: string) => result(name).failureMessages.join('\n')
+    const failure = (name: string) => rawFailure(name).replace(ansi, '')
 
     expect(run.code, why).toBe(1)
-    expect(run.json?.numTotalTests, why).toBe(7)
+    expect(run.json?.numTotalTests, why).toBe(9)
 
     expect(result('toBeCollected a dropped object, through a tracker, is collected').status, why).toBe('passed')
 
     const kept = 'toBeCollected a kept object fails with its retainer path'
     expect(result(kept).status, why).toBe('failed')
-    expect(failure(kept)).toContain('Expected Object to be garbage-collected, but it is still reachable')
-    expect(failure(kept)).toMatch(/registry/)
+    expect(failure(kept)).toMatch(/^Error: expect\(value\)\.toBeCollected\(\)\n\nExpected Object to be garbage-collected, but it is still reachable:\n/)
+    expect(failure(kept)).toMatch(/ → registry \(Array\) → \[0\] → Object\n/)
+    // The header is Jest's matcherHint (dim `expect(`, red received), not core's plain fallback.
+    expect(rawFailure(kept)).toContain('\u001b[2mexpect(\u001b[22m\u001b[31mvalue\u001b[39m\u001b[2m).\u001b[22mtoBeCollected')
 
     // Jest's expect(value) holds `value` while the async matcher runs: the direct form cannot pass,
     // and the message says what to write instead.
@@ -49,6 +56,13 @@ describe.each(majors)('Jest %i: matchers', (major) => {
     expect(result('toLeak a check that outlives its test timeout').status, why).toBe('failed')
     expect(failure('toLeak a check that outlives its test timeout')).toContain('Exceeded timeout of 300 ms')
     expect(result('toLeak the next check runs after a timed-out one').status, why).toBe('passed')
+
+    // toLeak() without .not: passes for a leaky function, fails for a clean one, in Jest's format.
+    expect(result('toLeak without .not a leaky function passes').status, why).toBe('passed')
+    const clean = 'toLeak without .not a clean function fails, saying it did not leak'
+    expect(result(clean).status, why).toBe('failed')
+    expect(failure(clean)).toMatch(/^Error: expect\(fn\)\.toLeak\(options\)\n\nExpected the function to leak, but it did not\.\n\nNo leak: /)
+    expect(rawFailure(clean)).toContain('\u001b[2mexpect(\u001b[22m\u001b[31mfn\u001b[39m\u001b[2m).\u001b[22mtoLeak\u001b[2m(\u001b[22m\u001b[32moptions\u001b[39m')
   }, 10 * 60_000)
 })
 

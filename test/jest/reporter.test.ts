@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import type { RunReport } from '../../packages/core/src/index.js'
-import { describeRun, type JestMajor, runJest } from './helpers.js'
+import { describeRun, fixturesDir, type JestMajor, runJest } from './helpers.js'
+
+/** 1-based line of the only line of a reporter fixture file containing `text`. */
+function fixtureLine(file: string, text: string): number {
+  const lines = readFileSync(join(fixturesDir, 'reporter', file), 'utf8').split('\n')
+  const found = lines.flatMap((line, i) => (line.includes(text) ? [i + 1] : []))
+  expect(found, `${file}: ${text}`).toHaveLength(1)
+  return found[0]!
+}
 
 const work = mkdtempSync(join(tmpdir(), 'leakproof-reporter-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -49,7 +57,14 @@ describe.each(cases)('Jest $major, exposeGc: $exposeGc', ({ major, exposeGc }) =
       'session cache > stores every session forever',
     ])
     const leak = byName.get('session cache > stores every session forever')!
-    expect(leak).toMatchObject({ file: 'cache.test.js', verdict: 'leak', source: 'matcher' })
+    // Each record has the line of its expect(...).not.toLeak() call (a GitHub annotation's line).
+    expect(leak).toMatchObject({ file: 'cache.test.js', verdict: 'leak', source: 'matcher', line: fixtureLine('cache.test.js', '}).not.toLeak(options)') })
+    expect(byName.get('session cache > reads are clean')?.line).toBe(fixtureLine('cache.test.js', "includes('user')).not.toLeak"))
+    expect(byName.get('JSON round trip is clean')?.line).toBe(fixtureLine('parse.test.js', '.not.toLeak('))
+    // The failing test shows Jest's matcher header, then the report.
+    expect(run.byName.get('session cache stores every session forever')?.failureMessages.join('\n')).toMatch(
+      /^Error: expect\(fn\)\.not\.toLeak\(options\)\n\nExpected the function not to leak, but it did\.\n\n/,
+    )
     expect(leak.report?.leaked).toBe(true)
     expect(leak.report?.retainedTypes.map((t) => t.name)).toContain('Session')
     expect(byName.get('session cache > reads are clean')?.verdict).toBe('clean')

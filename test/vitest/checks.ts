@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { clean, leaky } from '../corpus/subjects.mjs'
-import { digest, type RunResult } from './harness.js'
+import { digest, fixturesDir, type RunResult } from './harness.js'
 
 /** Corpus subjects for the runs that cover a representative subset (other pools and versions). */
 export const subset = {
@@ -11,6 +11,14 @@ export const subset = {
   clean: ['object temporaries', 'bounded LRU (100) at its bound', 'async: awaits a macrotask'],
 }
 export const subsetEnv = { LEAKPROOF_SUBJECTS: JSON.stringify([...subset.leaky, ...subset.clean]) }
+
+/** 1-based line of the only line of a fixture file containing `text`. */
+export function fixtureLine(file: string, text: string): number {
+  const lines = readFileSync(join(fixturesDir, file), 'utf8').split('\n')
+  const found = lines.flatMap((line, i) => (line.includes(text) ? [i + 1] : []))
+  expect(found, `${file}: ${text}`).toHaveLength(1)
+  return found[0]!
+}
 
 /** The `matchers` fixture: each leaky subject's test fails with a leak report, each clean one passes. */
 export function checkSubjects(run: RunResult, names: { leaky: string[]; clean: string[] }, gc: 'expose-gc' | 'runtime-flag'): void {
@@ -40,6 +48,9 @@ export function checkSubjects(run: RunResult, names: { leaky: string[]; clean: s
   for (const record of report.tests) {
     expect(record.source).toBe('matcher')
     expect(record.file).toMatch(/^(leaky|clean)-\d\.test\.ts$/)
+    // The expect() call is in a helper (corpus.ts): the record falls back to the test's own line,
+    // where the test file declares it (`corpusTests(...)` on line 3).
+    expect(record.line, record.name).toBe(3)
     expect(record.verdict, record.name).toBe(record.name.startsWith('leaky:') ? 'leak' : 'clean')
     if (gc === 'expose-gc') expect(record.report?.runtime.gc, record.name).toBe('expose-gc')
   }
@@ -52,6 +63,24 @@ export function checkSubjects(run: RunResult, names: { leaky: string[]; clean: s
   expect(run.output).toMatch(/test\s+verdict\s+heap\/call\s+external\/call\s+top retained type/)
   expect(run.output).toMatch(/leaky: unbounded Map cache of sessions\s+leak\s+[\d.]+ [KM]?B\s+[-\d.]+ [KM]?B\s+\S.* \+[\d.]+\/call/)
   expect(run.output).toMatch(/clean: object temporaries\s+clean\s+[-\d.]+ [KM]?B\s+[-\d.]+ [KM]?B\s+-/)
+}
+
+/**
+ * A leak failure explains itself: retained types, the retainer path from a GC root and the
+ * allocation site (the heap-object leak `unbounded Map cache of sessions`, in the subset).
+ */
+export function checkExplanation(run: RunResult): void {
+  const name = 'leaky: unbounded Map cache of sessions'
+  const failure = run.tests.get(name)?.failure ?? ''
+  expect(failure, `${name}\n${digest(run)}`).toContain('Expected the function not to leak, but it did.')
+  // Vitest's matcherHint header.
+  expect(failure).toMatch(/^Error: expect\(fn\)\.not\.toLeak\(options\)\n\n/)
+  expect(failure).toMatch(/\nRetained types \(new objects still alive, per call\):\n\s+type\s+count\/call/)
+  expect(failure).toMatch(/\n\s+Session\s+[\d.]+\s/)
+  const retained = /\nRetained by \(shortest path from a GC root\):\n {2}(.+)\n/.exec(failure)
+  expect(retained?.[1], failure).toMatch(/sessions \(Map\).*→ Session/)
+  // `fn (file:line:col)  N B/call` (callers under it): the corpus's `run`, which creates the sessions.
+  expect(failure).toMatch(/\nAllocated at:\n(?: {2}.+\n)*? {2}run \(\S*subjects\.mjs:\d+:\d+\) {2}[\d.]+ [KM]?B\/call\n/)
 }
 
 function skippedPlaceholders(run: RunResult): number {
@@ -75,8 +104,14 @@ export function checkEachTestRun(run: RunResult): void {
 
   // A test whose runs retain memory fails with the leak report.
   expect(status('keeps every session it opens'), context).toBe('failed')
-  expect(failure('keeps every session it opens')).toContain('LeakError: this test leaks')
+  expect(failure('keeps every session it opens')).toContain('LeakError: leakproof: this test retains memory every time it runs.')
+  expect(failure('keeps every session it opens')).toMatch(/It ran \d+ times \(with its beforeEach\/afterEach hooks around every run\)/)
   expect(failure('keeps every session it opens')).toContain('Leak: the subject retained')
+  expect(failure('keeps every session it opens')).toContain('Leave the test out with { meta: { leakproof: false } } or leakTest.with(false)')
+  // The failure points at the test (a frame at its declaration), not at leakproof's code.
+  const leakyLine = fixtureLine('each-test/each/verdicts.test.ts', "test('keeps every session it opens'")
+  expect(failure('keeps every session it opens')).toContain(`verdicts.test.ts:${leakyLine}:`)
+  expect(failure('keeps every session it opens')).not.toContain('@leakproof')
   expect(failure('keeps every session it opens')).toMatch(/Session\s+[\d.]+\s/)
   // ... and the report's data stays out of the printout.
   expect(failure('keeps every session it opens')).not.toContain('retainedTypes')
@@ -116,7 +151,11 @@ export function checkEachTestRun(run: RunResult): void {
   expect(status('passes once, then fails when repeated')).toBe('failed')
   expect(failure('passes once, then fails when repeated')).toContain('AssertionError: expected 2 to be 1')
   expect(failure('passes once, then fails when repeated')).toContain('passed its first run and failed on run 2')
-  expect(run.records.get('passes once, then fails when repeated')?.verdict).toBe('error')
+  expect(run.records.get('passes once, then fails when repeated')).toMatchObject({
+    verdict: 'error',
+    error: expect.stringMatching(/^AssertionError: expected 2 to be 1/),
+    line: fixtureLine('each-test/each/failures.test.ts', "test('passes once, then fails when repeated'"),
+  })
 
   // Concurrent tests are refused with a clear message.
   expect(status('runs concurrently')).toBe('failed')
@@ -147,6 +186,12 @@ export function checkEachTestRun(run: RunResult): void {
       'passes once, then fails when repeated: error',
     ].sort(),
   )
+  // Each record carries its file and the line of the test (the plugin turns on includeTaskLocation).
+  expect(run.records.get('keeps every session it opens')).toMatchObject({ file: 'each/verdicts.test.ts', line: leakyLine })
+  expect(run.records.get(hooksTest)).toMatchObject({
+    file: 'each/hooks.test.ts',
+    line: fixtureLine('each-test/each/hooks.test.ts', "test('sees fresh state from beforeEach on every run'"),
+  })
   expect(run.output).toMatch(/keeps every session it opens\s+leak\s+[\d.]+ [KM]?B\s+[-\d.]+ [KM]?B\s+\S.* \+[\d.]+\/call/)
 }
 

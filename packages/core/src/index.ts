@@ -20,5 +20,8 @@ export { fakeTimersActive } from './gc/timers.js'
 export type * from './report/types.js'
 export { leakMatchers, toLeak, toBeCollected } from './matchers/index.js'
 export type { MatcherContextLike, MatcherResult } from './matchers/index.js'
+// Shared by the adapters: test-file lines from stacks, record file names, per-test mode's measurement.
+export { lineInStack, recordFile, checkRepeatedTest, recordCheckedTest } from './matchers/index.js'
+export type { CheckedTest, RepeatCheck } from './matchers/index.js'
 export { formatRecordsTable, sanitizeCell } from './report/table.js'
 export type { RecordsTableOptions } from './report/table.js'

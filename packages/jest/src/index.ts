@@ -6,7 +6,7 @@ import { leakMatchers, resolveOptions, type LeakOptions } from '@leakproof/core'
 // Loads expect's types so that the `declare module 'expect'` augmentation below has a target.
 import type {} from 'expect'
 import { findController, noLeakCheckMark } from './each-test/controller.js'
-import { fullName, type CircusTest } from './each-test/circus.js'
+import { declarationLine, fullName, type CircusTest } from './each-test/circus.js'
 
 export {
   leakMatchers,
@@ -69,22 +69,30 @@ function withAbort(options: unknown): { options: unknown; controller?: AbortCont
   return { options: { ...(options as LeakOptions | undefined), signal }, controller }
 }
 
-/**
- * The running test as `describe > test` (the run report's naming), from jest-circus's state on the
- * test file's global. Jest's own `currentTestName` joins the titles with spaces.
- */
-function runningTestName(): string | undefined {
+/** jest-circus's running test, from its state on the test file's global. */
+function runningTest(): CircusTest | undefined {
   const global = globalThis as Record<symbol, unknown>
   const key = Object.getOwnPropertySymbols(global).find((s) => s.description === 'JEST_STATE_SYMBOL')
   const state = key ? (global[key] as { currentlyRunningTest?: CircusTest | null } | undefined) : undefined
   const test = state?.currentlyRunningTest
-  return test && typeof test.name === 'string' ? fullName(test) : undefined
+  return test && typeof test.name === 'string' ? test : undefined
 }
 
-function withTestName(context: unknown): unknown {
-  const name = runningTestName()
-  if (!name || typeof context !== 'object' || context === null) return context
-  return Object.create(context, { currentTestName: { value: name, enumerable: true } })
+/**
+ * The matcher context with the running test as `describe > test` (the run report's naming; Jest's
+ * own `currentTestName` joins the titles with spaces) and the line of its declaration (core
+ * records the line of the `expect(...)` call in the test file, and this one when the call is in a
+ * helper file).
+ */
+function withRunningTest(context: unknown): unknown {
+  const test = runningTest()
+  if (!test || typeof context !== 'object' || context === null) return context
+  const testPath = (context as { testPath?: unknown }).testPath
+  return Object.create(context, {
+    currentTestName: { value: fullName(test), enumerable: true },
+    // Read only when needed (core asks when the expect(...) call is not in the test file).
+    testLine: { get: () => (typeof testPath === 'string' ? declarationLine(test, testPath) : undefined), enumerable: true },
+  })
 }
 
 function tellController(name: string, matcher: MatcherFn, abortable = false): MatcherFn {
@@ -96,7 +104,7 @@ function tellController(name: string, matcher: MatcherFn, abortable = false): Ma
       const { options, controller } = withAbort(args[0])
       if (controller) inFlight.add(controller)
       try {
-        return await matcher.call(withTestName(this), received, options, ...args.slice(1))
+        return await matcher.call(withRunningTest(this), received, options, ...args.slice(1))
       } finally {
         if (controller) inFlight.delete(controller)
       }

@@ -115,6 +115,16 @@ describe('declarationLine', () => {
     expect(declarationLine(t, '/app/a.test.js')).toBe(26)
     expect(declarationLine(t, '/app/other.test.js')).toBeUndefined()
   })
+
+  test('leaves the stack following the message circus sets later (a timeout)', () => {
+    const asyncError = new Error('')
+    const t: CircusTest = { type: 'test', name: 't', fn: () => {}, parent: block('ROOT_DESCRIBE_BLOCK'), errors: [], asyncError }
+    expect(declarationLine(t, __filename)).toBe(Number(/:(\d+):\d+/.exec(asyncError.stack!.split('\n')[1]!)![1]))
+    asyncError.message = 'Exceeded timeout of 300 ms for a test.'
+    expect(asyncError.stack).toMatch(/^Error: Exceeded timeout of 300 ms for a test\.\n {4}at /)
+    asyncError.stack = 'replaced'
+    expect(asyncError.stack).toBe('replaced')
+  })
 })
 
 describe('parseEachTestOptions', () => {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readFileSync } from 'node:fs'
-import type { LeakOptions } from '@leakproof/core'
+import { defaultOptions, type LeakOptions } from '@leakproof/core'
 import {
   checkSerializableOptions,
   encodeSettings,
@@ -59,10 +59,17 @@ interface PluginContextLike {
 }
 
 const exposeGcFlag = '--expose-gc'
-/** testTimeout the plugin sets when the project sets none. */
-export const defaultTestTimeout = 60_000
-/** The engine's default `timeout` (core's defaultOptions.timeout). */
-const engineTimeout = 30_000
+/** Lowest testTimeout the plugin sets (when the project sets none). */
+const minTestTimeout = 60_000
+/**
+ * testTimeout the plugin sets when the project sets none and leaves the engine's `timeout` at its
+ * default: twice that, so the engine's own timeout error (which says what to change) comes first.
+ */
+export const defaultTestTimeout = testTimeoutFor(defaultOptions.timeout)
+
+function testTimeoutFor(engineTimeout: number): number {
+  return Math.max(minTestTimeout, 2 * engineTimeout)
+}
 /** Pools that run tests in child processes, which accept V8 flags on their command line. */
 const processPools = new Set(['forks', 'vmForks'])
 
@@ -142,8 +149,11 @@ export function leakproof(pluginOptions: LeakproofPluginOptions = {}): Leakproof
       test.setupFiles = [...toArray(test.setupFiles), setupFile]
       test.provide = { ...test.provide, [provideKey]: encodeSettings(settings) }
       // A leak verdict takes heap snapshots (seconds in a large heap); Vitest's 5 s default test
-      // timeout would cut `toLeak()` short. The engine has its own timeout (30 s by default).
-      test.testTimeout ??= Math.max(defaultTestTimeout, 2 * (options.timeout ?? engineTimeout))
+      // timeout would cut `toLeak()` short. The engine has its own (core's defaultOptions.timeout).
+      test.testTimeout ??= testTimeoutFor(options.timeout ?? defaultOptions.timeout)
+      // Each test's line in its file (Vitest reads it from the stack it captures when test() is
+      // called anyway): run-report records carry it, for annotations on the test.
+      test.includeTaskLocation ??= true
       if (reporter) {
         const instance = new LeakproofReporter(reporter === true ? {} : reporter)
         const current = toArray(test.reporters as unknown[] | undefined)

@@ -1,6 +1,10 @@
 // Unit tests of the config side: what the plugin does to a Vitest config, and the option plumbing
 // to the workers. (Real Vitest runs of all of it: test/vitest/.)
-import { describe, expect, test } from 'vitest'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defaultOptions } from '@leakproof/core'
+import { afterAll, describe, expect, test } from 'vitest'
 import { decodeSettings, encodeSettings, mergeOptions, provideKey, type WorkerSettings } from '../src/config.js'
 import { defaultTestTimeout, leakproof, setupFile } from '../src/plugin.js'
 import { LeakproofReporter } from '../src/reporter.js'
@@ -15,11 +19,25 @@ type TestConfig = Record<string, unknown> & {
   poolOptions?: Record<string, { execArgv?: string[] }>
 }
 
-function applyConfig(plugin: ReturnType<typeof leakproof>, test: TestConfig = {}): TestConfig {
-  const config = { root: process.cwd(), test }
+function applyConfig(plugin: ReturnType<typeof leakproof>, test: TestConfig = {}, root = process.cwd()): TestConfig {
+  const config = { root, test }
   plugin.config(config)
   return config.test
 }
+
+/** A project root whose node_modules holds a Vitest of this version (only its package.json). */
+function projectWithVitest(version: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'leakproof-plugin-'))
+  roots.push(root)
+  writeFileSync(join(root, 'package.json'), '{"name":"project","private":true}')
+  mkdirSync(join(root, 'node_modules', 'vitest'), { recursive: true })
+  writeFileSync(join(root, 'node_modules', 'vitest', 'package.json'), JSON.stringify({ name: 'vitest', version }))
+  return root
+}
+const roots: string[] = []
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true })
+})
 
 describe('leakproof() plugin: config hook', () => {
   test('adds the setup file after the project’s own, and the settings for the workers', () => {
@@ -38,8 +56,11 @@ describe('leakproof() plugin: config hook', () => {
     expect(settings.eachTest).toEqual({ threshold: 8, iterations: 60 })
   })
 
-  test('raises testTimeout only when the project sets none', () => {
+  test('raises testTimeout only when the project sets none: twice the engine timeout, at least 60 s', () => {
+    // Derived from core's default, not a copy of it.
+    expect(defaultTestTimeout).toBe(Math.max(60_000, 2 * defaultOptions.timeout))
     expect(applyConfig(leakproof()).testTimeout).toBe(defaultTestTimeout)
+    expect(applyConfig(leakproof({ options: { timeout: 1000 } })).testTimeout).toBe(60_000)
     expect(applyConfig(leakproof({ options: { timeout: 90_000 } })).testTimeout).toBe(180_000)
     expect(applyConfig(leakproof(), { testTimeout: 1234 }).testTimeout).toBe(1234)
   })
@@ -53,10 +74,40 @@ describe('leakproof() plugin: config hook', () => {
     expect(none.reporters![1]).toBeInstanceOf(LeakproofReporter)
   })
 
-  test('Vitest 3 (the version this project resolves is 4): no poolOptions, the flag waits for configureVitest', () => {
+  test('turns on includeTaskLocation (records carry the test line) unless the project set it', () => {
+    expect(applyConfig(leakproof()).includeTaskLocation).toBe(true)
+    expect(applyConfig(leakproof(), { includeTaskLocation: false }).includeTaskLocation).toBe(false)
+  })
+
+  test('Vitest 4+ (what this repository resolves): no poolOptions, the flag waits for configureVitest', () => {
     const test = applyConfig(leakproof())
     expect(test.poolOptions).toBeUndefined()
     expect(test.execArgv).toBeUndefined()
+    expect(applyConfig(leakproof(), {}, projectWithVitest('5.0.0')).poolOptions).toBeUndefined()
+  })
+
+  test('Vitest 3 (read from the project root): --expose-gc in poolOptions of forks and vmForks, once', () => {
+    const root = projectWithVitest('3.2.4')
+    const plugin = leakproof()
+    const test = applyConfig(plugin, { poolOptions: { forks: { execArgv: ['--conditions', 'x'] }, threads: {} } }, root)
+    expect(test.poolOptions).toEqual({
+      forks: { execArgv: ['--conditions', 'x', '--expose-gc'] },
+      vmForks: { execArgv: ['--expose-gc'] },
+      // Node rejects the flag for worker threads: those pools are left alone.
+      threads: {},
+    })
+    expect(test.execArgv).toBeUndefined()
+    // Already handled in the config: configureVitest adds nothing on top.
+    const ctx = { vitest: { version: '3.2.4' }, project: { config: { pool: 'forks', execArgv: undefined as string[] | undefined } } }
+    plugin.configureVitest(ctx)
+    expect(ctx.project.config.execArgv).toBeUndefined()
+    // A second config pass does not add the flag twice.
+    plugin.config({ root, test })
+    expect(test.poolOptions!.forks!.execArgv).toEqual(['--conditions', 'x', '--expose-gc'])
+  })
+
+  test('Vitest 3 with exposeGc: false: poolOptions untouched', () => {
+    expect(applyConfig(leakproof({ exposeGc: false }), {}, projectWithVitest('3.2.4')).poolOptions).toBeUndefined()
   })
 })
 
@@ -119,11 +170,18 @@ describe('options plumbing', () => {
 })
 
 describe('per-test mode: runs fitted to the cost of a test', () => {
-  test('a cheap test gets the engine defaults (adaptive screening)', () => {
+  test('a cheap test gets the engine defaults (adaptive screening, core\'s timeout)', () => {
     const fitted = fitToTest({}, 0.5)
     expect(fitted.warmup).toBeUndefined()
     expect(fitted.iterations).toBeUndefined()
-    expect(fitted.timeout).toBe(30_000)
+    expect(fitted.timeout).toBe(defaultOptions.timeout)
+  })
+
+  test('fitting starts where the engine\'s default runs would take longer than the budget', () => {
+    const engineRuns = defaultOptions.warmup + defaultOptions.iterations
+    // The default runs in a little over the 4 s budget: fitted; a little under: engine defaults.
+    expect(fitToTest({}, (4000 / engineRuns) * 1.01).iterations).toBeDefined()
+    expect(fitToTest({}, (4000 / engineRuns) * 0.99).iterations).toBeUndefined()
   })
 
   test('a slow test gets fewer runs, at least 60, and a longer timeout', () => {

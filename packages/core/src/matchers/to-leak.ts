@@ -1,7 +1,7 @@
 import { LeakproofUsageError } from '../errors.js'
 import { measureLeak } from '../measure.js'
 import type { LeakOptions } from '../options.js'
-import { hint, printReceived, recordVerdict, type MatcherContextLike, type MatcherResult } from './context.js'
+import { callSite, hint, printReceived, recordVerdict, type MatcherContextLike, type MatcherResult } from './context.js'
 
 /**
  * `await expect(fn).not.toLeak(options?)` / `await expect(fn).toLeak()`.
@@ -15,14 +15,16 @@ export async function toLeak(this: MatcherContextLike, received: unknown, option
         'Wrap the code under test: await expect(() => handler(request)).not.toLeak()',
     )
   }
+  // Before the first await: the stack still holds the test's `expect(...)` call.
+  const site = callSite(this)
   let report
   try {
     report = await measureLeak(received as () => unknown, options)
   } catch (error) {
-    recordVerdict(this, 'error', undefined, error instanceof Error ? error.message : String(error))
+    recordVerdict(this, site, 'error', undefined, error instanceof Error ? error.message : String(error))
     throw error
   }
-  recordVerdict(this, report.leaked ? 'leak' : 'clean', report)
+  recordVerdict(this, site, report.leaked ? 'leak' : 'clean', report)
   const head = hint(this, 'toLeak', 'fn', 'options')
   return {
     pass: report.leaked,

@@ -1,6 +1,8 @@
 // The parts of jest-circus's state and events per-test mode reads (Jest 29 and 30 agree on these).
 // Typed here, structurally, so this package needs no @jest/types at run time or in its .d.ts.
 
+import { lineInStack } from '@leakproof/core'
+
 export type TestFn = (this: unknown, ...args: unknown[]) => unknown
 
 export interface CircusHook {
@@ -84,15 +86,45 @@ export function allTests(block: CircusDescribeBlock): CircusTest[] {
 
 /** 1-based line of the test's declaration in its file, from the stack circus keeps. */
 export function declarationLine(test: CircusTest, testPath: string): number | undefined {
-  const stack = test.asyncError?.stack
-  if (!stack || !testPath) return undefined
-  for (const frame of stack.split('\n')) {
-    const at = frame.indexOf(testPath)
-    if (at === -1) continue
-    const match = /:(\d+):\d+\)?\s*$/.exec(frame.slice(at + testPath.length))
-    if (match) return Number(match[1])
+  const error = test.asyncError
+  return error ? lineInStack(readStack(error), testPath) : undefined
+}
+
+/**
+ * The stack of circus's `asyncError`, read without freezing its message. V8 formats `stack` on
+ * first read, with the message of that moment, and jest-circus gives this error its message later
+ * (Jest 29: "Exceeded timeout of … ms" when the test times out), then prints its stack. Read while
+ * the message is still empty, the stack would keep an empty header: it follows the message instead.
+ */
+function readStack(error: Error): string | undefined {
+  let message: unknown
+  let stack: unknown
+  try {
+    message = error.message
+    stack = error.stack
+  } catch {
+    return undefined
   }
-  return undefined
+  if (typeof stack !== 'string') return undefined
+  const firstFrame = stack.indexOf('\n    at ')
+  if (message === '' && firstFrame !== -1 && Object.isExtensible(error)) {
+    const frames = stack.slice(firstFrame)
+    try {
+      Object.defineProperty(error, 'stack', {
+        configurable: true,
+        enumerable: false,
+        get(this: Error) {
+          return `${String(this.name)}: ${String(this.message)}${frames}`
+        },
+        set(this: Error, value: unknown) {
+          Object.defineProperty(this, 'stack', { value, writable: true, configurable: true, enumerable: false })
+        },
+      })
+    } catch {
+      // a non-configurable stack: leave it
+    }
+  }
+  return stack
 }
 
 /** Call a test or hook function as circus does: with `done` when it declares a parameter. */

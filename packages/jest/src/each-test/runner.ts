@@ -3,16 +3,13 @@
 // heap samples between rounds. Runs in Jest's outer realm, driven by jest-circus events that the
 // leakproof test environment forwards (see ../environment.ts).
 
-import { relative } from 'node:path'
 import {
-  LeakError,
   LeakproofUsageError,
-  SubjectError,
-  appendTestRecord,
-  measureLeak,
+  checkRepeatedTest,
+  defaultOptions,
+  recordCheckedTest,
   resolveOptions,
   type LeakOptions,
-  type LeakReport,
   type TestLeakRecord,
 } from '@leakproof/core'
 import {
@@ -73,11 +70,11 @@ interface Original {
 
 const ownKeys = new Set(['exclude'])
 /**
- * Default measurement timeout in per-test mode. Longer than core's 30 s: a whole test with its hooks
+ * Default measurement timeout in per-test mode: twice core's default. A whole test with its hooks
  * is a heavier subject than a function, and a clean test reported as a timeout is worse than a
  * slow verdict in the CI job this mode is for.
  */
-const eachTestTimeoutMs = 120_000
+const eachTestTimeoutMs = 2 * defaultOptions.timeout
 
 /** Longest delay setTimeout accepts. */
 const maxTimerMs = 2_147_483_647
@@ -289,26 +286,28 @@ export class EachTestMode {
           else counters.set(id, snapshotCounter)
         }
       : undefined
-    let repeats = 0
     const subject = () => {
-      repeats++
       resetSnapshots?.()
       return callInSequence(sequence, context)
     }
     const options: LeakOptions = { timeout: eachTestTimeoutMs, ...this.init.options, ...running.options }
+    const frames = test.asyncError?.stack ? stackFrames(test.asyncError.stack) : ''
 
-    let report: LeakReport
     try {
-      report = await measureLeak(subject, options)
-    } catch (error) {
-      if (error instanceof SubjectError) throw repeatFailure(error.cause, error.iteration)
-      this.record(test, 'error', undefined, messageOf(error))
-      throw error
+      // Core measures the repeats, writes the record and frames the failure (a leak, or the
+      // test's own error from a repeat, with a note saying which run).
+      await checkRepeatedTest({
+        test: this.checkedTest(test),
+        run: subject,
+        options,
+        hookCount: beforeEach.length + afterEach.length,
+        optOut: 'noLeakCheck(fn), skipLeakCheck() in its body, or testEnvironmentOptions.leakproof.exclude',
+        ignore: 'leakCheckOptions({ ignore: { types: [...] } })',
+        ...(frames ? { frames } : {}),
+      })
     } finally {
       this.restoreExpectState(expectState)
     }
-    this.record(test, report.leaked ? 'leak' : 'clean', report)
-    if (report.leaked) throw leakFailure(test, report, 1 + repeats, beforeEach.length + afterEach.length)
   }
 
   private expect(): ExpectLike | undefined {
@@ -349,20 +348,13 @@ export class EachTestMode {
     restore?.()
   }
 
-  private record(test: CircusTest, verdict: TestLeakRecord['verdict'], report?: LeakReport, error?: string): void {
-    const cwd = process.cwd()
-    const path = this.init.testPath
-    const file = (path.startsWith(cwd) ? relative(cwd, path) : path).replace(/\\/g, '/')
-    const line = declarationLine(test, path)
-    appendTestRecord({
-      file,
-      name: fullName(test),
-      ...(line === undefined ? {} : { line }),
-      verdict,
-      source: 'each-test',
-      ...(error === undefined ? {} : { error }),
-      ...(report === undefined ? {} : { report }),
-    })
+  private checkedTest(test: CircusTest): { testPath: string; name: string; line?: number } {
+    const line = declarationLine(test, this.init.testPath)
+    return { testPath: this.init.testPath, name: fullName(test), ...(line === undefined ? {} : { line }) }
+  }
+
+  private record(test: CircusTest, verdict: TestLeakRecord['verdict']): void {
+    recordCheckedTest(this.checkedTest(test), verdict)
   }
 }
 
@@ -375,49 +367,8 @@ function isMapLike(value: unknown): value is Map<string, number> {
   return typeof value === 'object' && value !== null && typeof (value as Map<string, number>).get === 'function' && typeof (value as Map<string, number>).set === 'function' && typeof (value as Map<string, number>).delete === 'function'
 }
 
-function messageOf(error: unknown): string {
-  return typeof error === 'object' && error !== null && typeof (error as Error).message === 'string' ? (error as Error).message : String(error)
-}
-
 function stackFrames(stack: string): string {
   const lines = stack.split('\n')
   const first = lines.findIndex((l) => /^\s+at /.test(l))
   return first === -1 ? '' : lines.slice(first).join('\n')
-}
-
-/** A repeat failed: report the test's own error (hook or assertion), saying which repeat. */
-function repeatFailure(cause: unknown, repeat: number): unknown {
-  const note =
-    `\n\n(leakproof per-test mode: this failure happened when the test was repeated, on repeat ` +
-    `${repeat}, with its afterEach and beforeEach hooks run around it. The first run passed: the ` +
-    'test depends on state its hooks do not reset, or is flaky.)'
-  // The error comes from the test file's realm: no instanceof against this realm's classes.
-  if (typeof cause === 'object' && cause !== null && typeof (cause as Error).message === 'string' && Object.isExtensible(cause)) {
-    try {
-      const error = cause as Error
-      const before = error.message
-      // Jest prints the stack, which carries the message: format it now, then put the note in both.
-      const stack = error.stack
-      error.message += note
-      if (typeof stack === 'string' && stack.includes(before)) error.stack = stack.replace(before, error.message)
-      return cause
-    } catch {
-      // a read-only message: report it unchanged
-    }
-  }
-  return cause
-}
-
-function leakFailure(test: CircusTest, report: LeakReport, runs: number, hookCount: number): LeakError {
-  const error = new LeakError(report)
-  const hooks = hookCount === 0 ? 'no beforeEach/afterEach hooks' : `its ${hookCount} beforeEach/afterEach hook${hookCount === 1 ? '' : 's'} around every run`
-  error.message =
-    `leakproof: this test retains memory every time it runs.\n` +
-    `It ran ${runs} times (${hooks}), with forced garbage collection between heap samples.\n\n` +
-    `${report.summary}\n\n` +
-    'Not a leak you can fix? Leave the test out with noLeakCheck(fn), skipLeakCheck() in its body, ' +
-    'or testEnvironmentOptions.leakproof.exclude; ignore known retention with leakCheckOptions({ ignore: { types: [...] } }).'
-  const frames = test.asyncError?.stack ? stackFrames(test.asyncError.stack) : ''
-  error.stack = `${error.name}: ${error.message}${frames ? '\n' + frames : ''}`
-  return error
 }

@@ -8,16 +8,7 @@
 // (set up, run, tear down) that never overlaps the first run's state. Everything used is public
 // in Vitest 3, 4 and 5: beforeEach, onTestFinished, the task on the test context, and the
 // runner's getFn / getHooks (see vitest-api.ts).
-import {
-  LeakError,
-  LeakproofUsageError,
-  SubjectError,
-  appendTestRecord,
-  measureLeak,
-  type LeakOptions,
-  type LeakReport,
-  type TestLeakRecord,
-} from '@leakproof/core'
+import { LeakproofUsageError, checkRepeatedTest, type LeakOptions } from '@leakproof/core'
 import { mergeOptions, type EachTestSetting } from '../config.js'
 import { fitToTest } from './fit.js'
 import { leakAssertionCount } from './matchers.js'
@@ -27,7 +18,6 @@ import {
   expect,
   hookSequence,
   runnerApi,
-  testFile,
   testName,
   type HookFn,
   type HookSequence,
@@ -105,61 +95,24 @@ async function checkTest(task: TaskLike, options: LeakOptions, assertionsBefore:
   if (leakAssertionCount() !== assertionsBefore) return
 
   const replay = createReplay(task)
-  const record = (verdict: TestLeakRecord['verdict'], extra: Partial<TestLeakRecord>) =>
-    appendTestRecord({
-      file: testFile(task),
-      name: testName(task),
-      ...(task.location ? { line: task.location.line } : {}),
-      verdict,
-      source: 'each-test',
-      ...extra,
-    })
-
-  let report: LeakReport
+  const location = task.location
   replaying = true
   try {
-    report = await measureLeak(replay.run, options)
-  } catch (error) {
-    record('error', { error: error instanceof SubjectError ? describe(error.cause) : describe(error) })
-    throw error instanceof SubjectError ? repeatFailure(error) : error
+    // Core measures the repeats, writes the record and frames the failure (a leak, or the
+    // test's own error from a repeat, with a note saying which run).
+    await checkRepeatedTest({
+      test: { testPath: task.file.filepath, name: testName(task), ...(location ? { line: location.line } : {}) },
+      run: replay.run,
+      options,
+      optOut: '{ meta: { leakproof: false } } or leakTest.with(false)',
+      ignore: '{ meta: { leakproof: { ignore: { types: [...] } } } }',
+      // Vitest shows the code at a test file's frame: point at the test (with includeTaskLocation).
+      ...(location ? { frames: `    at ${task.file.filepath}:${location.line}:${location.column}` } : {}),
+    })
   } finally {
     replaying = false
     replay.restore()
   }
-  record(report.leaked ? 'leak' : 'clean', { report })
-  if (report.leaked) throw leakFailure(report)
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-}
-
-/** The error a leaking test fails with: core's LeakError (carries `.report`), framed for a whole test. */
-function leakFailure(report: LeakReport): LeakError {
-  const error = new LeakError(report)
-  // Vitest prints an error's enumerable properties under the message: keep the (large) report
-  // reachable for code that catches the error, but out of the printout.
-  Object.defineProperty(error, 'report', { value: report, enumerable: false, writable: false, configurable: true })
-  error.message =
-    'this test leaks: run again and again with its beforeEach/afterEach hooks, every run retained memory.\n\n' +
-    report.summary
-  // The engine's frames say nothing about the user's code; the message is the report.
-  error.stack = `${error.name}: ${error.message}`
-  return error
-}
-
-/** A test that passed its first run but failed when run again: show its own error, with a note. */
-function repeatFailure(error: SubjectError): unknown {
-  const note =
-    `\n\n(leakproof: the test passed its first run and failed on run ${error.iteration + 1}, when per-test ` +
-    'mode ran it again with its hooks. A test checked per test must pass when repeated: reset its state ' +
-    'in beforeEach/afterEach, or opt it out with { meta: { leakproof: false } }.)'
-  const cause = error.cause
-  if (cause instanceof Error) {
-    cause.message += note
-    return cause
-  }
-  return new Error(`${String(cause)}${note}`)
 }
 
 /** Suites whose hooks apply to the test, outermost (the file) first — as Vitest walks them. */

@@ -1,17 +1,20 @@
 // How many runs a per-test check makes (pure: no Vitest import, unit-tested).
-import type { LeakOptions } from '@leakproof/core'
+import { defaultOptions, type LeakOptions } from '@leakproof/core'
 
 /** Time the calls of a per-test check may take before the heap is first judged (warm-up + screen). */
 const screenBudgetMs = 4000
-/** The engine's default warm-up + screening calls (200 + at least 400). */
-const engineRuns = 600
+/** The engine's default warm-up + (least) screening calls. */
+const engineRuns = defaultOptions.warmup + defaultOptions.iterations
 const minRuns = 60
+/** Calls a confirmation can add to the screening (two intervals, with an escalation): an estimate. */
+const confirmRuns = 200
 
 /**
  * Unless the options say otherwise, fit the number of runs to the test's cost: a test as cheap as a
  * typical `toLeak()` subject gets the engine's defaults (including its adaptive screening window);
  * a slower one (its first run, hooks included, took `firstRunMs`) fewer runs, and a timeout long
- * enough for them, so that checking it stays within seconds.
+ * enough for them, so that checking it stays within seconds. The timeout is never below the
+ * engine's default.
  */
 export function fitToTest(options: LeakOptions, firstRunMs: number): LeakOptions {
   const perRun = Math.max(firstRunMs, 0.01)
@@ -22,8 +25,7 @@ export function fitToTest(options: LeakOptions, firstRunMs: number): LeakOptions
     fitted.iterations = Math.max(10, Math.round((total * 2) / 3))
     fitted.warmup = total - fitted.iterations
   }
-  // Screening plus two confirmation intervals of at least 50 runs, twice over.
-  const expectedRuns = (fitted.warmup ?? 200) + (fitted.iterations ?? 400) + 200
-  fitted.timeout ??= Math.max(30_000, Math.ceil(perRun * expectedRuns * 2))
+  const expectedRuns = (fitted.warmup ?? defaultOptions.warmup) + (fitted.iterations ?? defaultOptions.iterations) + confirmRuns
+  fitted.timeout ??= Math.max(defaultOptions.timeout, Math.ceil(perRun * expectedRuns * 2))
   return fitted
 }

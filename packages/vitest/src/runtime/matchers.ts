@@ -2,7 +2,7 @@
 import { leakMatchers, type LeakOptions } from '@leakproof/core'
 import { mergeOptions } from '../config.js'
 import { workerSettings } from './settings.js'
-import { expect } from './vitest-api.js'
+import { expect, runningTest, type TaskLike } from './vitest-api.js'
 
 type MatcherThis = ThisParameterType<typeof leakMatchers.toLeak>
 
@@ -11,6 +11,18 @@ let leakAssertions = 0
 /** How many leak assertions (toLeak / toBeCollected) this module has run: per-test mode skips tests that make their own. */
 export function leakAssertionCount(): number {
   return leakAssertions
+}
+
+/**
+ * The matcher context with the running test's line (Vitest records it with includeTaskLocation,
+ * which the plugin turns on): core records the line of the `expect(...)` call in the test file,
+ * and this one when the call is in a helper file.
+ */
+function withTestLine(context: MatcherThis): MatcherThis {
+  const task = (context as { task?: TaskLike }).task ?? runningTest()
+  const line = task?.location?.line
+  if (typeof line !== 'number' || typeof context !== 'object' || context === null) return context
+  return Object.create(context, { testLine: { value: line, enumerable: true } }) as MatcherThis
 }
 
 function isPlainOptions(value: unknown): value is LeakOptions {
@@ -28,7 +40,7 @@ export function registerLeakMatchers(defaults?: LeakOptions, expectInstance: { e
     toLeak(this: MatcherThis, received: unknown, options?: LeakOptions) {
       leakAssertions++
       const merged = options === undefined ? base : isPlainOptions(options) ? mergeOptions(base, options) : options
-      return leakMatchers.toLeak.call(this, received, merged)
+      return leakMatchers.toLeak.call(withTestLine(this), received, merged)
     },
     // Not async and captures nothing: the received object must not be kept alive by this frame.
     toBeCollected(this: MatcherThis, received: unknown, options?: { timeout?: number }) {

@@ -84,6 +84,12 @@ export function insideTest(): boolean {
   return workerState()?.current?.type === 'test'
 }
 
+/** The running test (Vitest 3's matcher context has no `task`: its worker state does). */
+export function runningTest(): TaskLike | undefined {
+  const current = workerState()?.current
+  return current?.type === 'test' ? (current as unknown as TaskLike) : undefined
+}
+
 /** The test file being collected (top-level tests have no suite; the file carries their settings). */
 export function collectingFile(): SuiteLike | undefined {
   const current = workerState()?.current
@@ -97,13 +103,6 @@ export function testName(task: TaskLike): string {
     if (s.name) names.unshift(s.name)
   }
   return names.join(' > ')
-}
-
-/** Test file relative to the working directory, with forward slashes (as core's matchers record it). */
-export function testFile(task: TaskLike): string {
-  const path = task.file.filepath
-  const cwd = process.cwd()
-  return (path.startsWith(cwd + '/') || path.startsWith(cwd + '\\') ? path.slice(cwd.length + 1) : path).replace(/\\/g, '/')
 }
 
 export const { expect, beforeEach, onTestFinished, inject } = vitest
