@@ -225,9 +225,11 @@ async function run(
     bytesPerIteration: screened.heapSlope,
     externalBytesPerIteration: screened.externalSlope,
     outcome: suspect ? 'suspect' : 'clean',
-    note: suspect
-      ? 'heap grew across rounds; confirming with heap snapshots (user objects vs. code and V8 internals)'
-      : `flat across ${rounds} rounds of ${perRound} calls`,
+    note: !suspect
+      ? `flat across ${rounds} rounds of ${perRound} calls`
+      : screened.noisyJump !== undefined && screened.heapSlope < opts.threshold
+        ? `the heap moved by up to ${Math.round(screened.noisyJump / 1024)} KB between rounds, too noisy to show flatness; confirming with heap snapshots`
+        : 'heap grew across rounds; confirming with heap snapshots (user objects vs. code and V8 internals)',
   })
   findings.heapRate = screened.heapSlope
   findings.externalRate = screened.externalSlope

@@ -14,7 +14,7 @@ export interface TestLeakRecord {
   file: string
   /** Full test name: describe blocks and test title joined with ' > '. */
   name: string
-  /** 1-based line of the test in its file, when the framework reports it. */
+  /** 1-based line in the test file: of the `expect(...)` call for a matcher, of the test in per-test mode. */
   line?: number
   verdict: TestVerdict
   /** `matcher` for expect(fn).not.toLeak(), `each-test` for the per-test mode. */

@@ -7,7 +7,7 @@ import { startAllocationSampling } from '../explain/allocation-sites.js'
 import { cacheScriptLineEnds } from '../heap/script-lines.js'
 import type { ResolvedOptions } from '../options.js'
 import type { Findings } from '../report/build-report.js'
-import { confirm, type SnapshotPoint } from '../verdict/confirm.js'
+import { confirm, minIntervalGrowth, type SnapshotPoint } from '../verdict/confirm.js'
 import { nextMacrotask } from '../gc/timers.js'
 import { callRepeatedly, type CallState } from './call-subject.js'
 import { drain, readHeap } from './heap-reading.js'
@@ -68,23 +68,38 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
       findings.measured += await callRepeatedly(state, calls)
       await snapshot(label)
     }
-    let escalations = 0
-    for (;;) {
-      const last = points.slice(-3) as [Point, Point, Point]
+    const judge = async (triple: [Point, Point, Point]) => {
       const analysis = await analyzeSnapshots({
-        files: [last[0].file, last[1].file, last[2].file],
-        callsBetween: [last[1].calls - last[0].calls, last[2].calls - last[1].calls],
+        files: [triple[0].file, triple[1].file, triple[2].file],
+        callsBetween: [triple[1].calls - triple[0].calls, triple[2].calls - triple[1].calls],
         showStrings: opts.showStrings,
         ignoreTypes: opts.ignore.types,
         explain: opts.explain,
       })
-      last.forEach((p, i) => (p.userBytes = analysis.userBytes[i]!))
+      triple.forEach((p, i) => (p.userBytes = analysis.userBytes[i]!))
       const screen = findings.screen!
-      const result = confirm(last, analysis.growingTypes, opts.threshold, { heap: screen.heapSuspect, external: screen.externalSuspect })
-      const leak = result.heap === 'leak' || result.external === 'leak'
-      const outcomes = [result.heap, result.external]
+      const result = confirm(triple, analysis.growingTypes, opts.threshold, { heap: screen.heapSuspect, external: screen.externalSuspect })
+      return { analysis, result, leak: result.heap === 'leak' || result.external === 'leak' }
+    }
+    let escalations = 0
+    for (;;) {
+      let last = points.slice(-3) as [Point, Point, Point]
+      let { analysis, result, leak } = await judge(last)
       const budgetLeft = opts.maxIterations - state.calls
       const canEscalate = escalations < maxEscalations && budgetLeft >= minIntervalCalls
+      if (!leak && !canEscalate && result.heap === 'unsure') {
+        // Step-shaped growth (a hash table doubling) can miss one of every pair of adjacent
+        // intervals however long they get. Judge once more over the widest split of all the
+        // snapshots taken in which both parts grew.
+        const wide = steppedTriple(points, opts.threshold)
+        const judged = wide && (await judge(wide))
+        if (wide && judged && judged.leak) {
+          ;({ analysis, result, leak } = judged)
+          result.note += '; steps in separate intervals, judged over the widest split of all snapshots'
+          last = wide
+        }
+      }
+      const outcomes = [result.heap, result.external]
       const open = !leak && (outcomes.includes('unsure') || outcomes.includes('paused'))
       // Out of budget: 'paused' (nothing grew) is clean, 'unsure' is inconclusive; neither is a leak.
       const outcome = leak ? 'leak' : open && canEscalate ? 'suspect' : outcomes.includes('unsure') ? 'inconclusive' : 'clean'
@@ -122,6 +137,31 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Of all snapshot points, the first, the last and the split between them at which both parts
+ * grew in user data by at least the threshold per call (and `minIntervalGrowth`), the split with
+ * the steadier growth preferred; undefined when no split qualifies.
+ */
+export function steppedTriple<P extends SnapshotPoint>(points: P[], threshold: number): [P, P, P] | undefined {
+  if (points.length < 4) return undefined
+  const first = points[0]!
+  const last = points[points.length - 1]!
+  let best: P | undefined
+  let bestRate = 0
+  for (const mid of points.slice(1, -1)) {
+    const rates = [
+      [mid.userBytes - first.userBytes, mid.calls - first.calls],
+      [last.userBytes - mid.userBytes, last.calls - mid.calls],
+    ].map(([grew, calls]) => (grew! >= minIntervalGrowth && grew! >= threshold * calls! ? grew! / calls! : 0))
+    const rate = Math.min(...rates)
+    if (rate > bestRate) {
+      bestRate = rate
+      best = mid
+    }
+  }
+  return best ? [first, best, last] : undefined
 }
 
 /**

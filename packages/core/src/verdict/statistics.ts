@@ -45,3 +45,10 @@ export function medianIncrement(x: ArrayLike<number>, y: ArrayLike<number>, n = 
   }
   return median(rates)
 }
+
+/** Largest absolute change between consecutive samples. */
+export function largestJump(y: ArrayLike<number>, n = y.length): number {
+  let out = 0
+  for (let i = 1; i < n; i++) out = Math.max(out, Math.abs(y[i]! - y[i - 1]!))
+  return out
+}

@@ -99,8 +99,10 @@ describe('startAllocationSampling', () => {
     const sites = await sampling.stop(2000, [])
     // What remains is the test loop's own optimised code and feedback (1-5 B/call, depending on
     // when concurrent compilation finishes), never churn's temporaries (~700 B/call allocated).
+    // churn's own optimised code, compiled late on a loaded machine, can land a few B/call on it
+    // (3.4 seen under load); its temporaries would be ~700.
     const churned = sites.filter((s) => s.functionName === 'churn').reduce((a, s) => a + s.bytesPerIteration, 0)
-    expect(churned).toBeLessThan(0.5)
+    expect(churned).toBeLessThan(10)
     const mine = sites.filter((s) => s.file === thisFile).reduce((a, s) => a + s.bytesPerIteration, 0)
     expect(mine).toBeLessThan(35)
     expect(sink).toBe(40000)

@@ -4,7 +4,7 @@ import { settle } from '../../src/gc/settle.js'
 import { resolveOptions } from '../../src/options.js'
 import type { Findings } from '../../src/report/build-report.js'
 import type { CallState } from '../../src/run/call-subject.js'
-import { confirmWithSnapshots } from '../../src/run/confirm-stage.js'
+import { confirmWithSnapshots, steppedTriple } from '../../src/run/confirm-stage.js'
 
 /** Run the snapshot confirmation alone, as if the screen had suspected `subject` of growing. */
 async function confirmOnly(subject: () => unknown): Promise<Findings> {
@@ -49,4 +49,22 @@ describe('snapshot confirmation', () => {
     expect(findings.heapLeak).toBe(true)
     expect(kept.length).toBeGreaterThan(400)
   }, 60_000)
+})
+
+describe('steppedTriple: step-shaped growth judged over all snapshots', () => {
+  const point = (calls: number, userBytes: number) => ({ calls, userBytes, heap: 0, external: 0 })
+
+  test('a table that doubled in two non-adjacent intervals gives the split between the steps', () => {
+    // Snapshots of three escalations; the steps fell in B→C and D→E, never in both of a pair.
+    const points = [point(0, 1e6), point(4000, 1e6), point(8000, 1.23e6), point(20000, 1.23e6), point(56000, 2.17e6)]
+    const triple = steppedTriple(points, 4)
+    expect(triple?.map((p) => p.calls)).toEqual([0, 8000, 56000])
+  })
+
+  test('one step, or growth below the threshold, gives none', () => {
+    expect(steppedTriple([point(0, 1e6), point(4000, 1e6), point(8000, 1.5e6), point(20000, 1.5e6), point(56000, 1.5e6)], 4)).toBeUndefined()
+    // 1000 B over 48000 calls is far below 4 B/call.
+    expect(steppedTriple([point(0, 1e6), point(4000, 1e6), point(8000, 1e6 + 2048), point(20000, 1e6 + 2048), point(56000, 1e6 + 4096)], 4)).toBeUndefined()
+    expect(steppedTriple([point(0, 0), point(1, 1e6), point(2, 2e6)], 4)).toBeUndefined()
+  })
 })
