@@ -116,6 +116,11 @@ export interface RunJestOptions {
   env?: Record<string, string>
   /** Launch as `node --expose-gc jest` instead of relying on leakproof's runtime fallback. */
   exposeGc?: boolean
+  /**
+   * The Node binary that runs Jest. Default: $LEAKPROOF_JEST_NODE when set (the compatibility
+   * matrix, scripts/matrix.mjs, sets it to a Node 22 / 24 binary from npm), else this process's.
+   */
+  node?: string
   timeoutMs?: number
   /** The Vitest test's signal: a timed-out or cancelled test kills Jest and its workers. */
   signal?: AbortSignal
@@ -160,7 +165,8 @@ export async function runJest(options: RunJestOptions): Promise<JestRun> {
   const started = performance.now()
   // Its own process group, so that a timeout kills Jest's workers too (a worker busy in a heap
   // snapshot outlives its parent otherwise).
-  const child = spawn(process.execPath, args, { cwd: rootDir, env: cleanEnv(options.env), detached: true })
+  const node = options.node ?? (process.env.LEAKPROOF_JEST_NODE || process.execPath)
+  const child = spawn(node, args, { cwd: rootDir, env: cleanEnv(options.env), detached: true })
   const killAll = () => {
     try {
       if (child.pid) process.kill(-child.pid, 'SIGKILL')

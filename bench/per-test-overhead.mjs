@@ -1,0 +1,338 @@
+// Per-test mode overhead: the same generated suite of small, clean unit tests, run with the real
+// Vitest and Jest CLIs plain and in per-test leak mode, alternating, in one run.
+//   node bench/per-test-overhead.mjs [--runs 3] [--plain-runs runs+1] [--warmup 1] [--files 10]
+//                                    [--tests 10] [--workers 2] [--framework both|vitest|jest]
+// The order is plain, per-test, plain, per-test, ..., plain: every per-test run sits between two
+// plain runs (its ratio is to their mean). Warm-up runs are plain only (Vite's transforms, Jest's
+// haste map and babel cache); a per-test run costs minutes, its cold caches cost a second or two.
+//
+// The suites are generated into bench/.cache/per-test/ (git-ignored) so that they resolve
+// `vitest`, `@leakproof/vitest` and `@leakproof/jest` from the repository's node_modules, like the
+// fixture projects of test/vitest and test/jest do. Vitest is the repository's own (root
+// devDependency, Vitest 4); Jest is Jest 30 from the test/jest/versions/30 workspace, with its
+// jest-circus and jest-environment-node pinned the way test/jest/helpers.ts pins them.
+//
+// Modes, identical apart from leakproof:
+//   plain     Vitest: no plugin. Jest: testEnvironment jest-environment-node.
+//   per-test  Vitest: leakproof({ eachTest: true, reporter }). Jest: testEnvironment
+//             @leakproof/jest/environment + @leakproof/jest/reporter. Default engine options.
+// Both modes get the same --maxWorkers; the reporters' JSON (one record per checked test, with the
+// engine's report: GCs, calls, duration) is read back to say where the time goes.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { loadavg } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    'plain-runs': { type: 'string' },
+    warmup: { type: 'string', default: '1' },
+    files: { type: 'string', default: '10' },
+    tests: { type: 'string', default: '10' },
+    workers: { type: 'string', default: '2' },
+    framework: { type: 'string', default: 'both' },
+  },
+})
+const runs = Number(values.runs)
+const plainRuns = Number(values['plain-runs'] ?? runs + 1)
+const warmups = Number(values.warmup)
+const fileCount = Number(values.files)
+const testsPerFile = Number(values.tests)
+const workers = Number(values.workers)
+const frameworks = values.framework === 'both' ? ['vitest', 'jest'] : [values.framework]
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repoRoot = join(here, '..')
+const work = join(here, '.cache', 'per-test')
+const outDir = join(work, 'out')
+
+for (const pkg of ['core', 'vitest', 'jest']) {
+  if (!existsSync(join(repoRoot, 'packages', pkg, 'dist'))) {
+    throw new Error(`packages/${pkg}/dist is missing: build first (npx turbo run build)`)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suite: one small library module and `fileCount` test files of `testsPerFile` tests each.
+// Test bodies are shared by both frameworks; only the imports differ (ESM for Vitest, CJS for Jest).
+
+const library = `
+function slugify(text) {
+  return text.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+}
+function capitalize(word) {
+  return word.charAt(0).toUpperCase() + word.slice(1)
+}
+function chunk(list, size) {
+  const out = []
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+  return out
+}
+function groupBy(list, key) {
+  const groups = {}
+  for (const item of list) (groups[item[key]] ??= []).push(item)
+  return groups
+}
+function deepMerge(target, source) {
+  const out = { ...target }
+  for (const [k, v] of Object.entries(source)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) ? deepMerge(out[k] ?? {}, v) : v
+  }
+  return out
+}
+class Cart {
+  constructor(currency = 'EUR') {
+    this.currency = currency
+    this.items = new Map()
+  }
+  add(sku, price, quantity = 1) {
+    const line = this.items.get(sku) ?? { sku, price, quantity: 0 }
+    line.quantity += quantity
+    this.items.set(sku, line)
+    return this
+  }
+  remove(sku) {
+    this.items.delete(sku)
+    return this
+  }
+  get total() {
+    let sum = 0
+    for (const line of this.items.values()) sum += line.price * line.quantity
+    return Math.round(sum * 100) / 100
+  }
+}
+function parseConfig(text) {
+  const raw = JSON.parse(text)
+  return { name: raw.name ?? 'app', port: Number(raw.port ?? 3000), tags: [...new Set(raw.tags ?? [])] }
+}
+async function fetchUser(id) {
+  await Promise.resolve()
+  return { id, name: 'user-' + id, roles: id % 2 ? ['admin'] : ['reader'] }
+}
+async function nextTick(value) {
+  await new Promise((resolve) => setImmediate(resolve))
+  return value
+}
+`
+const libraryNames = ['slugify', 'capitalize', 'chunk', 'groupBy', 'deepMerge', 'Cart', 'parseConfig', 'fetchUser', 'nextTick']
+
+/** Ten kinds of small clean test; `n` varies the data so no two tests are identical. */
+const kinds = [
+  (n) => [`slugifies a title (${n})`, `expect(slugify('  Hello World ${n}! ')).toBe('hello-world-${n}')`],
+  (n) => [`capitalizes words (${n})`, `const words = 'the quick brown fox ${n}'.split(' ').map(capitalize)\n    expect(words.join(' ')).toBe('The Quick Brown Fox ${n}')`],
+  (n) => [`chunks an array (${n})`, `const list = Array.from({ length: ${10 + (n % 7)} }, (_, i) => i)\n    const parts = chunk(list, 3)\n    expect(parts[0]).toEqual([0, 1, 2])\n    expect(parts.flat()).toHaveLength(list.length)`],
+  (n) => [`sorts and filters numbers (${n})`, `const xs = [${n}, 5, 3, 9, 1, 7].filter((x) => x % 2 === 1).sort((a, b) => a - b)\n    expect(xs[0]).toBe(1)\n    expect(xs.reduce((a, b) => a + b, 0)).toBeGreaterThan(20)`],
+  (n) => [`groups records by key (${n})`, `const rows = [{ kind: 'a', v: 1 }, { kind: 'b', v: 2 }, { kind: 'a', v: ${n} }]\n    const groups = groupBy(rows, 'kind')\n    expect(Object.keys(groups)).toEqual(['a', 'b'])\n    expect(groups.a.map((r) => r.v)).toEqual([1, ${n}])`],
+  (n) => [`merges nested options (${n})`, `const merged = deepMerge({ db: { host: 'localhost', port: 5432 }, debug: false }, { db: { port: ${5000 + n} }, debug: true })\n    expect(merged).toEqual({ db: { host: 'localhost', port: ${5000 + n} }, debug: true })`],
+  (n) => [`totals a cart (${n})`, `const cart = new Cart().add('apple', 0.5, ${n % 5 + 1}).add('pear', 1.25).add('apple', 0.5)\n    expect(cart.items.size).toBe(2)\n    expect(cart.total).toBe(${(0.5 * ((n % 5) + 2) + 1.25).toFixed(2).replace(/\.?0+$/, '')})\n    expect(cart.remove('pear').total).toBe(${(0.5 * ((n % 5) + 2)).toFixed(2).replace(/\.?0+$/, '')})`],
+  (n) => [`round-trips config through JSON (${n})`, `const text = JSON.stringify({ name: 'svc-${n}', port: '${8000 + n}', tags: ['x', 'y', 'x'] })\n    const config = parseConfig(text)\n    expect(config).toEqual({ name: 'svc-${n}', port: ${8000 + n}, tags: ['x', 'y'] })\n    expect(JSON.parse(JSON.stringify(config))).toEqual(config)`],
+  (n) => [`loads a user asynchronously (${n})`, `const user = await fetchUser(${n})\n    expect(user.name).toBe('user-${n}')\n    expect(user.roles).toContain(${n % 2 ? "'admin'" : "'reader'"})`],
+  (n) => [`awaits a macrotask (${n})`, `const values = await Promise.all([nextTick(${n}), nextTick('${n}')])\n    expect(values).toEqual([${n}, '${n}'])\n    expect(new Set([...'abcabc${n}']).size).toBe(${new Set([...`abcabc${n}`]).size})`],
+]
+
+function testFile(fileIndex, framework) {
+  const header =
+    framework === 'vitest'
+      ? `import { describe, expect, test } from 'vitest'\nimport { ${libraryNames.join(', ')} } from '../src/lib.js'\n`
+      : `const { ${libraryNames.join(', ')} } = require('../src/lib.js')\n`
+  const body = []
+  for (let t = 0; t < testsPerFile; t++) {
+    const n = fileIndex * testsPerFile + t
+    const [title, code] = kinds[(t + fileIndex) % kinds.length](n)
+    const async = code.includes('await') ? 'async ' : ''
+    body.push(`  test('${title}', ${async}() => {\n    ${code}\n  })`)
+  }
+  return `${header}\ndescribe('module ${fileIndex}', () => {\n${body.join('\n\n')}\n})\n`
+}
+
+function generate() {
+  for (const framework of frameworks) {
+    const dir = join(work, framework)
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(join(dir, 'src'), { recursive: true })
+    mkdirSync(join(dir, 'test'), { recursive: true })
+    if (framework === 'vitest') {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-per-test-vitest', private: true, type: 'module' }, null, 2))
+      writeFileSync(join(dir, 'src', 'lib.js'), `${library}\nexport { ${libraryNames.join(', ')} }\n`)
+      const common = `include: ['test/*.test.js'], maxWorkers: ${workers}, reporters: ['default']`
+      writeFileSync(join(dir, 'vitest.plain.config.mjs'), `import { defineConfig } from 'vitest/config'\nexport default defineConfig({ test: { ${common} } })\n`)
+      writeFileSync(
+        join(dir, 'vitest.each.config.mjs'),
+        `import { defineConfig } from 'vitest/config'\nimport { leakproof } from '@leakproof/vitest/plugin'\n` +
+          `export default defineConfig({\n  plugins: [leakproof({ eachTest: true, reporter: { outputFile: process.env.BENCH_REPORT, table: 'never' } })],\n  test: { ${common} },\n})\n`,
+      )
+    } else {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-per-test-jest', private: true, type: 'commonjs' }, null, 2))
+      writeFileSync(join(dir, 'src', 'lib.js'), `${library}\nmodule.exports = { ${libraryNames.join(', ')} }\n`)
+    }
+    for (let f = 0; f < fileCount; f++) writeFileSync(join(dir, 'test', `module-${String(f).padStart(2, '0')}.test.js`), testFile(f, framework))
+  }
+  mkdirSync(outDir, { recursive: true })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the real CLIs.
+
+const jest30 = join(repoRoot, 'test', 'jest', 'versions', '30')
+const fromJest30 = createRequire(join(jest30, 'package.json'))
+function jestBin() {
+  const pkgPath = fromJest30.resolve('jest/package.json')
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'))
+  return join(dirname(pkgPath), typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.jest)
+}
+const versions = {
+  vitest: JSON.parse(readFileSync(join(repoRoot, 'node_modules', 'vitest', 'package.json'), 'utf8')).version,
+  jest: JSON.parse(readFileSync(fromJest30.resolve('jest/package.json'), 'utf8')).version,
+}
+
+function cleanEnv(extra) {
+  const env = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(VITEST|LEAKPROOF_|JEST_WORKER_ID$|NODE_OPTIONS$|TINYPOOL|npm_)/.test(key) || key === 'TEST' || key === 'INIT_CWD') continue
+    env[key] = value
+  }
+  return { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...extra }
+}
+
+function command(framework, mode, report) {
+  const dir = join(work, framework)
+  if (framework === 'vitest') {
+    const cli = join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs')
+    return { dir, args: [cli, 'run', '--root', dir, '--config', join(dir, `vitest.${mode === 'plain' ? 'plain' : 'each'}.config.mjs`)] }
+  }
+  const config = {
+    rootDir: dir,
+    testMatch: ['<rootDir>/test/*.test.js'],
+    testRunner: fromJest30.resolve('jest-circus/runner'),
+    testEnvironment: mode === 'plain' ? fromJest30.resolve('jest-environment-node') : '@leakproof/jest/environment',
+    ...(mode === 'plain' ? {} : { reporters: ['default', ['@leakproof/jest/reporter', { outputFile: report, table: false }]] }),
+  }
+  // One cache directory per mode: Jest's timing cache decides whether to run in band, and the
+  // per-test mode's slow timings must not change how the next plain run is scheduled (or back).
+  const cacheDirectory = join(work, `jest-cache-${mode}`)
+  return { dir, args: [jestBin(), '--config', JSON.stringify(config), '--ci', '--no-watchman', `--maxWorkers=${workers}`, '--cacheDirectory', cacheDirectory] }
+}
+
+function runOnce(framework, mode, label) {
+  const report = join(outDir, `${framework}-${mode}-${label}.json`)
+  rmSync(report, { force: true })
+  const { dir, args } = command(framework, mode, report)
+  const started = performance.now()
+  const child = spawn(process.execPath, args, { cwd: dir, env: cleanEnv({ BENCH_REPORT: report }), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  let output = ''
+  child.stdout.on('data', (c) => (output += c))
+  child.stderr.on('data', (c) => (output += c))
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const ms = performance.now() - started
+      try {
+        process.kill(-child.pid, 'SIGKILL') // workers that outlived the CLI
+      } catch {
+        // already gone
+      }
+      const passed = output.match(/Tests:?\s+(\d+) passed/)
+      const result = { framework, mode, ms, code, passed: passed ? Number(passed[1]) : undefined, output }
+      if (mode === 'per-test' && existsSync(report)) result.report = JSON.parse(readFileSync(report, 'utf8'))
+      if (code !== 0) process.stderr.write(`\n!! ${framework} ${mode} exited ${code}:\n${output.slice(-3000)}\n`)
+      resolve(result)
+    })
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const q = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+generate()
+const loads = [loadavg()[0]]
+const loadTimer = setInterval(() => loads.push(loadavg()[0]), 5000)
+const started = performance.now()
+const results = []
+const total = frameworks.length * (runs + plainRuns + warmups)
+let done = 0
+const step = async (framework, mode, label, measured) => {
+  const r = await runOnce(framework, mode, label)
+  r.index = done
+  done++
+  process.stderr.write(`[${done}/${total}] ${framework} ${mode} ${label}: ${(r.ms / 1000).toFixed(1)} s, exit ${r.code}${r.passed !== undefined ? `, ${r.passed} passed` : ''}, load ${loadavg()[0].toFixed(2)}\n`)
+  if (measured) results.push(r)
+}
+for (let w = 0; w < warmups; w++) for (const framework of frameworks) await step(framework, 'plain', `warmup${w}`, false)
+// Measured runs: plain and per-test alternating, frameworks interleaved round by round.
+for (let r = 0; r < Math.max(runs, plainRuns); r++) {
+  for (const framework of frameworks) {
+    if (r < plainRuns) await step(framework, 'plain', `run${r}`, true)
+    if (r < runs) await step(framework, 'per-test', `run${r}`, true)
+  }
+}
+clearInterval(loadTimer)
+loads.push(loadavg()[0])
+const elapsed = (performance.now() - started) / 1000
+
+const testCount = fileCount * testsPerFile
+console.log(
+  `\nNode ${process.version}, ${testCount} tests (${fileCount} files × ${testsPerFile}), --maxWorkers=${workers}, ` +
+    `${plainRuns} plain and ${runs} per-test runs alternating (after ${warmups} plain warm-up run${warmups === 1 ? '' : 's'}), ${elapsed.toFixed(0)} s in all; ` +
+    `1-min load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} (mean ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)})\n`,
+)
+console.log('| framework | plain median s | per-test median s | ratio (medians) | ratio to neighbouring plain runs, min–max | runs ok (all tests passed) |')
+console.log('|---|---|---|---|---|---|')
+const breakdown = []
+const needsSnapshots = (r) => r.decision.some((d) => d.stage === 'confirm')
+for (const framework of frameworks) {
+  const plain = results.filter((r) => r.framework === framework && r.mode === 'plain')
+  const each = results.filter((r) => r.framework === framework && r.mode === 'per-test')
+  const pm = median(plain.map((r) => r.ms))
+  const em = median(each.map((r) => r.ms))
+  // Each per-test run against the plain runs just before and after it (when there are).
+  const pairs = each.map((e, i) => e.ms / ((plain[i].ms + (plain[i + 1] ?? plain[i]).ms) / 2))
+  const ok = [...plain, ...each].filter((r) => r.code === 0 && r.passed === testCount).length
+  const name = framework === 'vitest' ? `Vitest ${versions.vitest}` : `Jest ${versions.jest}`
+  console.log(`| ${name} | ${(pm / 1000).toFixed(2)} | ${(em / 1000).toFixed(2)} | **${(em / pm).toFixed(2)}×** | ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}× | ${ok}/${plain.length + each.length} |`)
+
+  // Where the per-test time goes, from the reporters' records (all measured per-test runs).
+  const records = each.flatMap((r) => (r.report?.tests ?? []).filter((t) => t.source === 'each-test'))
+  const reports = records.map((t) => t.report).filter(Boolean)
+  const verdicts = {}
+  for (const t of records) verdicts[t.verdict] = (verdicts[t.verdict] ?? 0) + 1
+  const sumCheckMs = reports.reduce((a, r) => a + r.durationMs, 0) / Math.max(1, each.length)
+  const sumGcMs = reports.reduce((a, r) => a + r.gc.gcTimeMs, 0) / Math.max(1, each.length)
+  breakdown.push({
+    name,
+    checks: records.length / Math.max(1, each.length),
+    verdicts: Object.entries(verdicts).map(([k, v]) => `${k} ${v}`).join(', '),
+    checkMs: reports.map((r) => r.durationMs),
+    forced: reports.map((r) => r.gc.forced),
+    major: reports.map((r) => r.gc.major),
+    gcMs: reports.map((r) => r.gc.gcTimeMs),
+    calls: reports.map((r) => r.iterations + r.warmupIterations),
+    confirmedMs: reports.filter(needsSnapshots).map((r) => r.durationMs),
+    screenedMs: reports.filter((r) => !needsSnapshots(r)).map((r) => r.durationMs),
+    screenBpi: reports.map((r) => r.decision.filter((d) => d.stage === 'screen').at(-1)?.bytesPerIteration ?? NaN),
+    sumCheckMs,
+    sumGcMs,
+    extraMs: em - pm,
+  })
+}
+console.log('\nWhere the per-test time goes (engine reports of every checked test, all measured per-test runs):\n')
+console.log('| framework | checks per run | verdicts | screened clean / needed heap snapshots | check ms per test, median (p95) | median ms: screened clean / with snapshots | screening estimate B/call, median | forced GCs per test, median | GC ms per test, median | calls per test, median | sum of check time per run | of which GC time | wall time added per run |')
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
+const ms = (xs) => (xs.length ? q(xs, 0.5).toFixed(0) : '-')
+for (const b of breakdown) {
+  console.log(
+    `| ${b.name} | ${b.checks} | ${b.verdicts || '-'} | ${b.screenedMs.length} / ${b.confirmedMs.length} | ${ms(b.checkMs)} (${q(b.checkMs, 0.95).toFixed(0)}) | ${ms(b.screenedMs)} / ${ms(b.confirmedMs)} | ${q(b.screenBpi, 0.5).toFixed(1)} | ${q(b.forced, 0.5)} | ${q(b.gcMs, 0.5).toFixed(0)} | ${q(b.calls, 0.5)} | ${(b.sumCheckMs / 1000).toFixed(1)} s | ${(b.sumGcMs / 1000).toFixed(1)} s (${((100 * b.sumGcMs) / Math.max(1, b.sumCheckMs)).toFixed(0)}%) | ${(b.extraMs / 1000).toFixed(1)} s |`,
+  )
+}
+console.log(`\n"sum of check time" adds the checks of all ${workers} workers; the wall time they add is about that sum / ${workers} when both workers stay busy.`)
