@@ -117,6 +117,23 @@ describe('resource and listener leaks through measureLeak', () => {
     expect(clean.leaked, clean.summary).toBe(false)
   })
 
+  test('a timer and a listener released a few ticks after each call are not reported', async () => {
+    const controller = new AbortController()
+    const report = await measureLeak(() => {
+      const fn = () => {}
+      const t = setInterval(fn, 60_000)
+      controller.signal.addEventListener('abort', fn)
+      // Released three event-loop turns later, after the call has returned.
+      setImmediate(() => setImmediate(() => setImmediate(() => {
+        clearInterval(t)
+        controller.signal.removeEventListener('abort', fn)
+      })))
+    })
+    expect(report.resources).toEqual([])
+    expect(report.listeners).toEqual([])
+    expect(report.leaked, report.summary).toBe(false)
+  })
+
   test('ignore.resources accepts a known leak of handles', async () => {
     const timers: NodeJS.Timeout[] = []
     try {
