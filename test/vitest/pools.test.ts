@@ -1,7 +1,7 @@
 // A representative subset of the corpus in the pools that run tests in worker threads, where
 // --expose-gc cannot be passed and the engine turns GC on at run time.
 import { beforeAll, describe, test } from 'vitest'
-import { checkSubjects, subset, subsetEnv } from './checks.js'
+import { checkEachTestRun, checkSubjects, subset, subsetEnv } from './checks.js'
 import { runVitest, vitest4, type RunResult } from './harness.js'
 
 describe.each(['threads', 'vmThreads'])('Vitest 4, %s pool: corpus subset through toLeak()', (pool) => {
@@ -12,5 +12,16 @@ describe.each(['threads', 'vmThreads'])('Vitest 4, %s pool: corpus subset throug
 
   test('leaky subjects fail with the leak report, clean ones pass', () => {
     checkSubjects(run, subset, 'runtime-flag')
+  })
+})
+
+describe.each(['threads', 'vmThreads'])('Vitest 4, %s pool: per-test mode', (pool) => {
+  let run: RunResult
+  beforeAll(async () => {
+    run = await runVitest(vitest4, 'each-test', { args: ['--pool', pool], timeoutMs: 400_000 })
+  }, 400_000)
+
+  test('eachTest: leaky tests fail with the report, clean pass, hooks run around every repeat, failures stay failures', () => {
+    checkEachTestRun(run)
   })
 })

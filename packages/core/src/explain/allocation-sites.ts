@@ -127,13 +127,20 @@ function isRuntimeFrame(frame: CallFrame): boolean {
   return url === '' || url.startsWith('node:') || url.startsWith('internal/') || url.startsWith('evalmachine')
 }
 
-/** leakproof's own code (its loop calling the subject, its bookkeeping). */
+/**
+ * leakproof's own code (its loop calling the subject, its bookkeeping): this package and its
+ * sibling adapters, which sit next to it both installed (`node_modules/@leakproof/*`) and in the
+ * monorepo (`packages/*`). The Vitest adapter's per-test loop showed up as a caller otherwise.
+ */
 function isOwnFrame(frame: CallFrame, root: string | null): boolean {
   if (root === null || isRuntimeFrame(frame)) return false
   const file = fileOf(frame.url)
-  if (!file.startsWith(root + '/')) return false
-  const rest = file.slice(root.length)
-  return !rest.startsWith('/node_modules/') && !rest.startsWith('/test/')
+  const siblings = dirname(root)
+  return [root, ...['vitest', 'jest', 'cli'].map((name) => join(siblings, name))].some((dir) => {
+    if (!file.startsWith(dir + '/')) return false
+    const rest = file.slice(dir.length)
+    return !rest.startsWith('/node_modules/') && !rest.startsWith('/test/')
+  })
 }
 
 /** A frame that can be an allocation site: user code, not Node internals / natives / leakproof. */
