@@ -62,6 +62,8 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
     }
     const rate = Math.max(findings.screen!.heapSlope, findings.screen!.externalSlope, input.opts.threshold)
     let calls = intervalCalls(rate, input)
+    // Once, before the baseline: priming again between snapshots lets the debugger's own
+    // allocations land between A and C (a small leak test then failed to confirm, measured).
     cacheScriptLineEnds()
     await snapshot('baseline')
     for (const label of ['target', 'final']) {
