@@ -8,7 +8,7 @@ import { describe, resolveOptions, type LeakOptions, type ResolvedOptions } from
 import { buildReport, type Findings } from './report/build-report.js'
 import type { LeakReport } from './report/types.js'
 import { callRepeatedly, LeakproofSubjectCalls, type CallState, type Subject } from './run/call-subject.js'
-import { drain, readHeap } from './run/heap-reading.js'
+import { drain, readHeap, type HeapReading } from './run/heap-reading.js'
 import { SampleSeries } from './run/series.js'
 import { confirmWithSnapshots } from './run/confirm-stage.js'
 import { watchResources, type ResourceWatch } from './resources/index.js'
@@ -26,8 +26,8 @@ const memoryBudgetFraction = 0.5
 /** Subject time the adaptive screening window may take, and how far it may grow. */
 const screeningBudgetMs = 150
 const maxScreeningFactor = 10
-/** Rounds run and discarded between warm-up and the first sample. */
-const dryRounds = 2
+/** Rounds run and discarded between warm-up and the drain that precedes screening. */
+const dryRounds = 1
 
 function checkSubject(subject: unknown): asserts subject is Subject {
   if (typeof subject !== 'function') {
@@ -130,9 +130,14 @@ async function run(
     await settle(gc)
     counter.stats.forced += 2
   }
-  const settleScreenRound = async () => {
+  // A screening round's GC and its reading, taken straight after the collection.
+  const sampleRound = async (): Promise<HeapReading> => {
+    resources?.beforeCollection()
     await settleRound(gc)
     counter.stats.forced += 1
+    const reading = readHeap()
+    await resources?.afterCollection()
+    return reading
   }
 
   const before = readHeap()
@@ -159,26 +164,30 @@ async function run(
   // round-sized rhythm warm up here, not in the first measured round.
   for (let dry = 0; dry < dryRounds && !state.memoryExhausted; dry++) {
     findings.warmup += await callRepeatedly(state, perRound)
-    await settleScreenRound()
-    readHeap()
+    await sampleRound()
   }
   let callMs = 0
   let screened: ScreenResult | undefined
   if (!state.memoryExhausted) {
-    resources?.checkpoint(findings.measured)
     // A heap that is still shrinking (garbage of an earlier test being released, a lagging
     // sweeper) hides growth: screen again, at most once, after letting it drain.
     for (let attempt = 0; attempt < 2 && !state.memoryExhausted; attempt++) {
-      await drain(settleScreenRound)
+      await drain(async () => (await sampleRound()).heap)
+      // One more round before the first sample, so that every sample follows a round of calls:
+      // a drained heap holds less than one read after calls. Measured: the resource watch's
+      // records of one round's timers (freed by the next macrotask) made a 100-190 KB step
+      // between the first two samples of every timer-creating clean subject.
+      findings.warmup += await callRepeatedly(state, perRound)
+      const start = await sampleRound()
+      if (attempt === 0) resources?.checkpoint(findings.measured)
       series.length = 0
       const first = findings.measured
-      series.add(first, readHeap())
+      series.add(first, start)
       for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
         const t = performance.now()
         findings.measured += await callRepeatedly(state, perRound)
         callMs += performance.now() - t
-        await settleScreenRound()
-        series.add(findings.measured, readHeap())
+        series.add(findings.measured, await sampleRound())
         if (attempt === 0 && r === rounds >> 1) resources?.checkpoint(findings.measured)
       }
       screened = screen(series, opts.threshold)

@@ -20,7 +20,7 @@ import { matchesAny, type IgnorePattern } from '../options.js'
 import { countAll, handleTypes, isTrackedAsyncType, resourceNameOf, WORKER_TYPE } from './active.js'
 import { judgeGrowth, roundRate, type GrowthPoint } from './growth.js'
 import { watchListeners } from './listeners.js'
-import { creatingInternalResource, realDelay as delay, realNow } from '../gc/timers.js'
+import { creatingInternalResource, nextMacrotask, realDelay as delay, realNow } from '../gc/timers.js'
 import { captureFrames, formatFrames, framesKey, type Frames } from './stacks.js'
 
 export interface ResourceWatch {
@@ -32,6 +32,14 @@ export interface ResourceWatch {
   finish(): Promise<{ resources: ResourceLeak[]; listeners: ListenerLeak[] }>
   /** Stop tracking and restore everything without findings (on error/abort). Idempotent. */
   dispose(): void
+  /** Call before a forced GC whose heap reading must be comparable to the others (a screening round). */
+  beforeCollection(): void
+  /**
+   * After that GC (and the reading): wait until the records of the resources it freed are
+   * dropped, so that the next round's GC frees them. Then every reading holds the records of
+   * exactly one round of calls, not one or two depending on when V8 ran the cleanup task.
+   */
+  afterCollection(): Promise<void>
 }
 
 export interface WatchResourcesOptions {
@@ -49,6 +57,11 @@ export interface WatchResourcesOptions {
  * closing asynchronously) is not a leak. Sum: 197 ms. A clean run waits for none of them.
  */
 export const SETTLE_BACKOFF_MS: readonly number[] = [0, 0, 2, 5, 10, 20, 40, 60, 60]
+
+const sentinelToken = Symbol('leakproof.collectionSentinel')
+
+/** Macrotask turns afterCollection() waits at most for the registry's cleanup. */
+const MAX_CLEANUP_TURNS = 8
 
 /** A resource created while watching, known through async_hooks `init`. */
 interface Creation {
@@ -102,8 +115,10 @@ class ResourceWatchImpl implements ResourceWatch {
   private readonly listeners
   private baseline = new Map<string, number>()
   private hook: AsyncHook | undefined
-  private registry: FinalizationRegistry<Creation> | undefined
+  private registry: FinalizationRegistry<Creation | typeof sentinelToken> | undefined
   private state: 'idle' | 'watching' | 'done' = 'idle'
+  /** Set by the registry's cleanup when it reaches the sentinel registered before a collection. */
+  private sentinelCleaned = true
 
   constructor(private readonly opts: WatchResourcesOptions) {
     this.listeners = watchListeners(opts.ignoreListeners)
@@ -115,6 +130,10 @@ class ResourceWatchImpl implements ResourceWatch {
     const { creations, byAsyncId, checkpoints } = this
     const ignoreSites = this.opts.ignoreSites
     this.registry = new FinalizationRegistry((creation) => {
+      if (creation === sentinelToken) {
+        this.sentinelCleaned = true
+        return
+      }
       creations.delete(creation)
       byAsyncId.delete(creation.asyncId)
     })
@@ -201,6 +220,20 @@ class ResourceWatchImpl implements ResourceWatch {
       return { resources, listeners }
     } finally {
       this.release()
+    }
+  }
+
+  beforeCollection(): void {
+    if (this.state !== 'watching' || !this.registry) return
+    // An object only the registry knows: the next GC frees it, and its cleanup call comes with
+    // (in the same task as) those of every record that GC freed.
+    this.sentinelCleaned = false
+    this.registry.register({}, sentinelToken)
+  }
+
+  async afterCollection(): Promise<void> {
+    for (let turn = 0; turn < MAX_CLEANUP_TURNS && !this.sentinelCleaned && this.state === 'watching'; turn++) {
+      await nextMacrotask()
     }
   }
 

@@ -52,7 +52,10 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
     const points: Point[] = []
     const snapshot = async (label: string): Promise<Point> => {
       await drainImmediates()
-      await drain(input.settle)
+      await drain(async () => {
+        await input.settle()
+        return readHeap().heap
+      })
       const { heap, external } = readHeap()
       const file = v8.writeHeapSnapshot(join(dir, `${points.length + 1}-${label}.heapsnapshot`))
       await chmod(file, 0o600)

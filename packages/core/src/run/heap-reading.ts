@@ -37,11 +37,10 @@ const drainTolerance = 1024
  * → body stream) frees one link per GC and event-loop turn. Measured: after one settle, 600 of
  * 800 calls' fetch WeakRefs were still alive; after a second, 4.
  */
-export async function drain(settleOnce: () => Promise<void>): Promise<void> {
+export async function drain(settleAndRead: () => Promise<number>): Promise<void> {
   let previous = readHeap().heap
   for (let i = 0; i < maxDrainRounds; i++) {
-    await settleOnce()
-    const now = readHeap().heap
+    const now = await settleAndRead()
     if (now > previous - drainTolerance) return
     previous = now
   }

@@ -1,5 +1,5 @@
 import type { SampleSeries } from '../run/series.js'
-import { largestJump, meanGrowth, medianIncrement, theilSen } from './statistics.js'
+import { largestSmoothedJump, meanGrowth, medianIncrement, theilSen } from './statistics.js'
 
 export interface ScreenResult {
   /** Robust heap growth estimate, bytes per call. */
@@ -42,8 +42,9 @@ export function screen(series: SampleSeries, threshold: number): ScreenResult {
   // accounting after a full GC), which can hide a leak of one small object per call (41 B/call
   // was screened clean in 1 of 20 runs, 1 object every 2 calls in 3 of 20). A series whose jumps
   // exceed what a threshold-sized leak adds over the whole window cannot show flatness; the
-  // snapshots, which count objects exactly, decide instead.
-  const jump = largestJump(series.heap, n)
+  // snapshots, which count objects exactly, decide instead. A single-sample spike is not noise
+  // of that kind: the slope and the median step are blind to it, and so is this.
+  const jump = largestSmoothedJump(series.heap, n)
   const noisy = jump > Math.max(quietJumpBytes, threshold * (x[n - 1]! - x[0]!))
   return {
     heapSlope,

@@ -52,3 +52,21 @@ export function largestJump(y: ArrayLike<number>, n = y.length): number {
   for (let i = 1; i < n; i++) out = Math.max(out, Math.abs(y[i]! - y[i - 1]!))
   return out
 }
+
+/**
+ * Largest absolute change between consecutive samples after a running median of three, which
+ * removes single-sample spikes (a reading up by 130-220 KB, back at the next one: measured in
+ * test workers) but keeps steps and plateaus of two samples or more.
+ */
+export function largestSmoothedJump(y: ArrayLike<number>, n = y.length): number {
+  if (n < 3) return largestJump(y, n)
+  const mid = (a: number, b: number, c: number) => Math.max(Math.min(a, b), Math.min(Math.max(a, b), c))
+  let previous = y[0]!
+  let out = 0
+  for (let i = 1; i < n; i++) {
+    const value = i === n - 1 ? y[i]! : mid(y[i - 1]!, y[i]!, y[i + 1]!)
+    out = Math.max(out, Math.abs(value - previous))
+    previous = value
+  }
+  return out
+}

@@ -22,6 +22,13 @@ describe('screen', () => {
     expect(screen(series(Array.from({ length: 11 }, (_, i) => base + i * 400 * 5)), 4).heapSuspect).toBe(true)
   })
 
+  test('a single-sample spike is not noise; a two-sample plateau is', () => {
+    const spike = [0, 0, 0, 0, 0, 216e3, 0, 0, 0, 0, 0].map((d) => base + d)
+    expect(screen(series(spike), 4)).toMatchObject({ heapSuspect: false, noisyJump: undefined })
+    const twoSamples = [0, 0, 0, 0, 0, 216e3, 216e3, 0, 0, 0, 0].map((d) => base + d)
+    expect(screen(series(twoSamples), 4).noisyJump).toBe(216e3)
+  })
+
   test('a series too noisy to show flatness is suspect, even with no trend', () => {
     // Readings of a larger heap after full GCs (measured: ±100-250 KB between rounds): a 16 KB
     // per round leak is invisible in them, so the screen must not call them flat.
