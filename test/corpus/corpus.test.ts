@@ -1,6 +1,24 @@
 import { describe, expect, test } from 'vitest'
 import { measureLeak } from '../../packages/core/src/index.js'
-import { clean, leaky } from './subjects.mjs'
+import { clean, leaky, patterns, perPattern } from './subjects.mjs'
+
+describe('corpus shape', () => {
+  test('every subject has a known pattern, every pattern has leaky and clean subjects, names are unique', () => {
+    const known = Object.keys(patterns)
+    for (const entry of [...leaky, ...clean]) expect(known, entry.name).toContain(entry.pattern)
+    for (const pattern of known) {
+      expect(leaky.some((e) => e.pattern === pattern), `leaky ${pattern}`).toBe(true)
+      expect(clean.some((e) => e.pattern === pattern), `clean ${pattern}`).toBe(true)
+    }
+    const names = [...leaky, ...clean].map((e) => e.name)
+    expect(new Set(names).size).toBe(names.length)
+    const picked = perPattern()
+    expect(picked.leaky).toHaveLength(known.length)
+    expect(picked.clean).toHaveLength(known.length)
+    expect(picked.leaky.map((n) => leaky.find((e) => e.name === n)!.pattern)).toEqual(known)
+    expect(picked.clean.map((n) => clean.find((e) => e.name === n)!.pattern)).toEqual(known)
+  })
+})
 
 // Every subject at default options: the verdict is the assertion. A failure prints the report's
 // summary so a regression shows what the engine saw.

@@ -1,5 +1,6 @@
 // The verdict corpus: subjects that must be reported as leaks, and subjects that must pass.
-// Each entry's `make()` builds fresh state and returns { run, cleanup?, holder?, type? }:
+// Each entry has a `pattern` (one of `patterns` below: the kind of code it stands for) and a
+// `make()` that builds fresh state and returns { run, cleanup?, holder?, type? }:
 //   run      the subject handed to measureLeak
 //   cleanup  releases what a leaky subject left behind (intervals, listeners) after the verdict
 //   holder   for leaky subjects, the name the retainer path must mention (issue: explain)
@@ -10,6 +11,23 @@ import { EventEmitter, once } from 'node:events'
 import { createServer } from 'node:http'
 
 const tick = () => new Promise((resolve) => setImmediate(resolve))
+
+/**
+ * The patterns the corpus covers, each with leaky and clean subjects. Integration runs that cannot
+ * afford the whole corpus (other pools, other framework majors) take `perPattern()`.
+ */
+export const patterns = {
+  cache: 'Maps and caches: unbounded vs bounded, evicting, temporary',
+  objects: 'objects, arrays, numbers and class instances kept vs dropped (cycles included)',
+  strings: 'strings kept or appended vs built, interned and dropped',
+  closures: 'closures kept vs created and dropped',
+  listeners: 'EventEmitter, EventTarget and AbortSignal listeners never removed vs removed',
+  handles: 'timers and servers left open vs cleared and closed',
+  external: 'Buffers and ArrayBuffers (external memory) kept vs temporary',
+  async: 'promises and async functions keeping results vs settling',
+  globals: 'globals used as caches vs lazy singletons',
+  weak: 'strong Maps keyed by per-call objects vs WeakMap, WeakRef and WeakSet',
+}
 
 class Session {
   constructor(id) {
@@ -22,6 +40,7 @@ class Session {
 export const leaky = [
   {
     name: 'unbounded Map cache of sessions',
+    pattern: 'cache',
     make() {
       const sessions = new Map()
       let id = 0
@@ -30,6 +49,7 @@ export const leaky = [
   },
   {
     name: 'one empty object per call in an array',
+    pattern: 'objects',
     make() {
       const keep = []
       return { holder: 'keep', type: 'Object', run: () => { keep.push({}) } }
@@ -37,6 +57,7 @@ export const leaky = [
   },
   {
     name: 'Set of objects',
+    pattern: 'objects',
     make() {
       const seen = new Set()
       return { holder: 'seen', type: 'Object', run: () => { seen.add({ at: 1 }) } }
@@ -44,6 +65,7 @@ export const leaky = [
   },
   {
     name: 'one number per call in an array',
+    pattern: 'objects',
     make() {
       const numbers = []
       let i = 0
@@ -52,6 +74,7 @@ export const leaky = [
   },
   {
     name: 'one double per call in an array',
+    pattern: 'objects',
     make() {
       const readings = []
       let i = 0
@@ -60,6 +83,7 @@ export const leaky = [
   },
   {
     name: 'one string per call',
+    pattern: 'strings',
     make() {
       const lines = []
       let i = 0
@@ -68,6 +92,7 @@ export const leaky = [
   },
   {
     name: 'Map with string keys and number values',
+    pattern: 'cache',
     make() {
       const counts = new Map()
       let i = 0
@@ -76,6 +101,7 @@ export const leaky = [
   },
   {
     name: 'Map with number keys (step-shaped growth)',
+    pattern: 'cache',
     make() {
       const byId = new Map()
       let i = 0
@@ -84,6 +110,7 @@ export const leaky = [
   },
   {
     name: 'closure capturing a large scope kept in a list',
+    pattern: 'closures',
     make() {
       const handlers = []
       return {
@@ -97,6 +124,7 @@ export const leaky = [
   },
   {
     name: 'small closure per call',
+    pattern: 'closures',
     make() {
       const callbacks = []
       let i = 0
@@ -105,6 +133,7 @@ export const leaky = [
   },
   {
     name: 'EventEmitter listener never removed',
+    pattern: 'listeners',
     make() {
       const bus = new EventEmitter()
       bus.setMaxListeners(0)
@@ -113,6 +142,7 @@ export const leaky = [
   },
   {
     name: 'EventEmitter once listener never fired',
+    pattern: 'listeners',
     make() {
       const bus = new EventEmitter()
       bus.setMaxListeners(0)
@@ -121,6 +151,7 @@ export const leaky = [
   },
   {
     name: 'EventTarget listener never removed',
+    pattern: 'listeners',
     make() {
       const target = new EventTarget()
       return { holder: 'target', run: () => { target.addEventListener('ping', () => {}) } }
@@ -128,6 +159,7 @@ export const leaky = [
   },
   {
     name: 'AbortSignal listener never removed',
+    pattern: 'listeners',
     make() {
       const controller = new AbortController()
       return { holder: 'controller', run: () => { controller.signal.addEventListener('abort', () => {}) } }
@@ -135,6 +167,7 @@ export const leaky = [
   },
   {
     name: 'setInterval never cleared',
+    pattern: 'handles',
     make() {
       const timers = []
       return {
@@ -145,6 +178,7 @@ export const leaky = [
   },
   {
     name: 'unref()ed setInterval never cleared',
+    pattern: 'handles',
     make() {
       const timers = []
       return {
@@ -155,6 +189,7 @@ export const leaky = [
   },
   {
     name: 'setTimeout far in the future never cleared',
+    pattern: 'handles',
     make() {
       const timers = []
       return {
@@ -165,6 +200,7 @@ export const leaky = [
   },
   {
     name: 'Buffer kept per call',
+    pattern: 'external',
     make() {
       const chunks = []
       return { holder: 'chunks', run: () => { chunks.push(Buffer.alloc(256)) } }
@@ -172,6 +208,7 @@ export const leaky = [
   },
   {
     name: 'ArrayBuffer kept per call',
+    pattern: 'external',
     make() {
       const buffers = []
       return { holder: 'buffers', run: () => { buffers.push(new ArrayBuffer(1024)) } }
@@ -179,6 +216,7 @@ export const leaky = [
   },
   {
     name: 'large off-heap Buffer kept per call',
+    pattern: 'external',
     make() {
       const frames = []
       return { holder: 'frames', run: () => { frames.push(Buffer.allocUnsafeSlow(64 * 1024)) } }
@@ -186,6 +224,7 @@ export const leaky = [
   },
   {
     name: 'memoization without eviction',
+    pattern: 'cache',
     make() {
       const memo = new Map()
       const square = (n) => {
@@ -198,6 +237,7 @@ export const leaky = [
   },
   {
     name: 'class registry of instances',
+    pattern: 'objects',
     make() {
       class Widget {
         static all = []
@@ -208,6 +248,7 @@ export const leaky = [
   },
   {
     name: 'callbacks chained on a promise that never settles',
+    pattern: 'async',
     make() {
       const never = new Promise(() => {})
       return { run: () => { never.then(() => {}) } }
@@ -215,6 +256,7 @@ export const leaky = [
   },
   {
     name: 'async: awaits, then caches the result',
+    pattern: 'async',
     make() {
       const results = new Map()
       let i = 0
@@ -229,6 +271,7 @@ export const leaky = [
   },
   {
     name: 'async: macrotask, then keeps a record',
+    pattern: 'async',
     make() {
       const log = []
       return {
@@ -242,6 +285,7 @@ export const leaky = [
   },
   {
     name: 'property on globalThis used as a cache',
+    pattern: 'globals',
     make() {
       const key = '__leakproofCorpusCache' + Math.random().toString(36).slice(2)
       globalThis[key] = []
@@ -254,6 +298,7 @@ export const leaky = [
   },
   {
     name: 'Map keyed by request objects instead of a WeakMap',
+    pattern: 'weak',
     make() {
       const meta = new Map()
       return { holder: 'meta', run: () => { const req = { url: '/' }; meta.set(req, 1) } }
@@ -261,6 +306,7 @@ export const leaky = [
   },
   {
     name: 'Uint8Array on the JS heap per call',
+    pattern: 'external',
     make() {
       const views = []
       return { holder: 'views', run: () => { views.push(new Uint8Array(32)) } }
@@ -268,6 +314,7 @@ export const leaky = [
   },
   {
     name: 'string appended to a growing log',
+    pattern: 'strings',
     make() {
       const state = { log: '' }
       let i = 0
@@ -276,6 +323,7 @@ export const leaky = [
   },
   {
     name: 'nested objects per call',
+    pattern: 'objects',
     make() {
       const tree = []
       return { holder: 'tree', run: () => { tree.push({ a: { b: { c: [] } } }) } }
@@ -283,6 +331,7 @@ export const leaky = [
   },
   {
     name: 'Date per call',
+    pattern: 'objects',
     make() {
       const stamps = []
       return { holder: 'stamps', run: () => { stamps.push(new Date()) } }
@@ -290,6 +339,7 @@ export const leaky = [
   },
   {
     name: 'Error with stack per call',
+    pattern: 'objects',
     make() {
       const errors = []
       return { holder: 'errors', run: () => { errors.push(new Error('failed')) } }
@@ -297,6 +347,7 @@ export const leaky = [
   },
   {
     name: 'resolved promise per call',
+    pattern: 'async',
     make() {
       const pending = []
       let i = 0
@@ -305,6 +356,7 @@ export const leaky = [
   },
   {
     name: 'three-number tuple per call',
+    pattern: 'objects',
     make() {
       const points = []
       let i = 0
@@ -313,6 +365,7 @@ export const leaky = [
   },
   {
     name: 'Symbol per call',
+    pattern: 'objects',
     make() {
       const symbols = []
       return { holder: 'symbols', run: () => { symbols.push(Symbol('id')) } }
@@ -320,6 +373,7 @@ export const leaky = [
   },
   {
     name: 'regex match results kept',
+    pattern: 'strings',
     make() {
       const matches = []
       let i = 0
@@ -361,14 +415,17 @@ function lru(max) {
 export const clean = [
   {
     name: 'object temporaries',
+    pattern: 'objects',
     make: () => ({ run: () => { const o = { a: 1, b: [1, 2, 3], c: { d: 'x' } }; return o.b.length } }),
   },
   {
     name: 'array churn: map, filter, sort',
+    pattern: 'objects',
     make: () => ({ run: () => [5, 3, 9, 1, 7].map((n) => n * 2).filter((n) => n > 4).sort((a, b) => a - b).length }),
   },
   {
     name: 'JSON.parse / JSON.stringify churn',
+    pattern: 'strings',
     make() {
       const doc = { users: [{ id: 1, name: 'ada', tags: ['a', 'b'] }, { id: 2, name: 'bob', tags: [] }] }
       return { run: () => JSON.parse(JSON.stringify(doc)).users.length }
@@ -376,6 +433,7 @@ export const clean = [
   },
   {
     name: 'regex building and matching',
+    pattern: 'strings',
     make() {
       let i = 0
       return { run: () => new RegExp('^item-' + (i++ % 7) + '$').test('item-3') }
@@ -383,6 +441,7 @@ export const clean = [
   },
   {
     name: 'string building',
+    pattern: 'strings',
     make() {
       let i = 0
       return { run: () => ['a', i++, 'b', i * 2].join('-').toUpperCase().split('-').length }
@@ -390,14 +449,17 @@ export const clean = [
   },
   {
     name: 'class instances created and dropped',
+    pattern: 'objects',
     make: () => ({ run: () => new Point(3, 4).length() }),
   },
   {
     name: 'two-object cycle dropped',
+    pattern: 'objects',
     make: () => ({ run: () => { const a = {}; const b = { a }; a.b = b; return b } }),
   },
   {
     name: 'large cyclic graph dropped',
+    pattern: 'objects',
     make: () => ({
       run: () => {
         const nodes = Array.from({ length: 50 }, (_, i) => ({ i, next: null, prev: null }))
@@ -408,10 +470,12 @@ export const clean = [
   },
   {
     name: 'cycle through a closure dropped',
+    pattern: 'closures',
     make: () => ({ run: () => { const self = { fn: null }; self.fn = () => self; return self.fn() } }),
   },
   {
     name: 'bounded LRU (100) at its bound',
+    pattern: 'cache',
     make() {
       const cache = lru(100)
       let i = 0
@@ -420,6 +484,7 @@ export const clean = [
   },
   {
     name: 'bounded LRU (1000) filling, then evicting',
+    pattern: 'cache',
     make() {
       const cache = lru(1000)
       let i = 0
@@ -428,6 +493,7 @@ export const clean = [
   },
   {
     name: 'WeakMap cache keyed by per-call objects',
+    pattern: 'weak',
     make() {
       const meta = new WeakMap()
       return { run: () => { const req = {}; meta.set(req, { seen: true }); return meta.has(req) } }
@@ -435,6 +501,7 @@ export const clean = [
   },
   {
     name: 'WeakRef cache',
+    pattern: 'weak',
     make() {
       const refs = new Map()
       let i = 0
@@ -450,6 +517,7 @@ export const clean = [
   },
   {
     name: 'lazy singleton created on first call',
+    pattern: 'globals',
     make() {
       let instance
       return { run: () => { instance ??= { table: new Array(10_000).fill(0), created: Date.now() }; return instance.table.length } }
@@ -457,6 +525,7 @@ export const clean = [
   },
   {
     name: 'lazy lookup table built on first call',
+    pattern: 'globals',
     make() {
       let table
       return {
@@ -469,14 +538,17 @@ export const clean = [
   },
   {
     name: 'interval set and cleared',
+    pattern: 'handles',
     make: () => ({ run: () => { const t = setInterval(() => {}, 1000); clearInterval(t) } }),
   },
   {
     name: 'timeout set and cleared',
+    pattern: 'handles',
     make: () => ({ run: () => { const t = setTimeout(() => {}, 1000); clearTimeout(t) } }),
   },
   {
     name: 'listener added then removed',
+    pattern: 'listeners',
     make() {
       const bus = new EventEmitter()
       return { run: () => { const fn = () => {}; bus.on('data', fn); bus.emit('data'); bus.off('data', fn) } }
@@ -484,6 +556,7 @@ export const clean = [
   },
   {
     name: 'once listener that fires',
+    pattern: 'listeners',
     make() {
       const bus = new EventEmitter()
       return { run: () => { bus.once('ready', () => {}); bus.emit('ready') } }
@@ -491,6 +564,7 @@ export const clean = [
   },
   {
     name: 'EventTarget listener added then removed',
+    pattern: 'listeners',
     make() {
       const target = new EventTarget()
       return { run: () => { const fn = () => {}; target.addEventListener('x', fn); target.removeEventListener('x', fn) } }
@@ -498,12 +572,14 @@ export const clean = [
   },
   {
     name: 'AbortController per call with a listener',
+    pattern: 'listeners',
     make: () => ({ run: () => { const c = new AbortController(); c.signal.addEventListener('abort', () => {}); c.abort() } }),
   },
   {
     // A closed handle is released in the event loop's close phase, after the calls of a round:
     // snapshots taken before that phase saw every closed server of the interval as retained.
     name: 'http server listened on and closed per call',
+    pattern: 'handles',
     make: () => ({
       run: async () => {
         const server = createServer()
@@ -516,6 +592,7 @@ export const clean = [
   {
     // The WeakSet's table keeps its capacity after its keys die (Node's isTrustedSet does this).
     name: 'module WeakSet tagging per-call objects',
+    pattern: 'weak',
     make() {
       const seen = new WeakSet()
       return { run: () => { for (let k = 0; k < 4; k++) seen.add({ k }) } }
@@ -523,22 +600,27 @@ export const clean = [
   },
   {
     name: 'async function awaiting promises',
+    pattern: 'async',
     make: () => ({ run: async () => { const a = await Promise.resolve(1); const b = await new Promise((r) => queueMicrotask(() => r(2))); return a + b } }),
   },
   {
     name: 'async: Promise.all of several',
+    pattern: 'async',
     make: () => ({ run: async () => (await Promise.all([1, 2, 3].map(async (n) => n * 2))).length }),
   },
   {
     name: 'async: awaits a macrotask',
+    pattern: 'async',
     make: () => ({ run: async () => { await tick(); return 1 } }),
   },
   {
     name: 'Map used as a per-call temporary',
+    pattern: 'cache',
     make: () => ({ run: () => { const m = new Map(); for (let i = 0; i < 20; i++) m.set('k' + i, i); return m.size } }),
   },
   {
     name: 'interned string keys',
+    pattern: 'strings',
     make() {
       const counts = { get: 0, post: 0, put: 0 }
       const methods = ['get', 'post', 'put']
@@ -548,18 +630,22 @@ export const clean = [
   },
   {
     name: 'Buffer temporaries',
+    pattern: 'external',
     make: () => ({ run: () => Buffer.from('hello world ' + Math.random()).toString('base64').length }),
   },
   {
     name: 'ArrayBuffer temporaries',
+    pattern: 'external',
     make: () => ({ run: () => new Float64Array(new ArrayBuffer(4096)).fill(1).length }),
   },
   {
     name: 'closures created and dropped',
+    pattern: 'closures',
     make: () => ({ run: () => [1, 2, 3].map((n) => () => n).reduce((s, f) => s + f(), 0) }),
   },
   {
     name: 'generator iteration',
+    pattern: 'objects',
     make() {
       function* range(n) { for (let i = 0; i < n; i++) yield i }
       return { run: () => { let s = 0; for (const v of range(20)) s += v; return s } }
@@ -567,10 +653,12 @@ export const clean = [
   },
   {
     name: 'error thrown and caught inside the subject',
+    pattern: 'objects',
     make: () => ({ run: () => { try { throw new TypeError('bad') } catch (e) { return e.message } } }),
   },
   {
     name: 'TextEncoder / TextDecoder churn',
+    pattern: 'external',
     make() {
       const enc = new TextEncoder()
       const dec = new TextDecoder()
@@ -579,10 +667,12 @@ export const clean = [
   },
   {
     name: 'structuredClone churn',
+    pattern: 'objects',
     make: () => ({ run: () => structuredClone({ a: [1, 2, { b: new Date(0) }] }).a.length }),
   },
   {
     name: 'ring buffer overwritten in place',
+    pattern: 'cache',
     make() {
       const ring = new Array(256).fill(null)
       let i = 0
@@ -591,6 +681,7 @@ export const clean = [
   },
   {
     name: 'object pool: acquire and release',
+    pattern: 'cache',
     make() {
       const pool = Array.from({ length: 16 }, () => ({ busy: false, data: new Array(8) }))
       return { run: () => { const o = pool.find((p) => !p.busy); o.busy = true; o.data[0] = 1; o.busy = false } }
@@ -598,6 +689,7 @@ export const clean = [
   },
   {
     name: 'polymorphic shapes through one function',
+    pattern: 'objects',
     make() {
       const shapes = [{ a: 1 }, { b: 1, a: 2 }, { c: 3, a: 3 }, { d: 4, e: 5, a: 4 }]
       const read = (o) => o.a
@@ -607,10 +699,12 @@ export const clean = [
   },
   {
     name: 'Intl.NumberFormat created per call',
+    pattern: 'objects',
     make: () => ({ run: () => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'EUR' }).format(12.5) }),
   },
   {
     name: 'Set add and delete of the same values',
+    pattern: 'cache',
     make() {
       const active = new Set()
       let i = 0
@@ -618,3 +712,10 @@ export const clean = [
     },
   },
 ]
+
+/** One leaky and one clean subject per pattern (the first of each in the lists above), by name. */
+export function perPattern() {
+  const first = (list, pattern) => list.find((e) => e.pattern === pattern).name
+  const names = Object.keys(patterns)
+  return { leaky: names.map((p) => first(leaky, p)), clean: names.map((p) => first(clean, p)) }
+}

@@ -1,21 +1,17 @@
 // The verdict corpus through real Jest runs: every leaky subject fails `not.toLeak()` with the
-// report, every clean one passes.
-//   - Jest 30, plain JavaScript (3 files on 2 workers): the whole corpus with LEAKPROOF_FULL=1
-//     (`npm run test:matrix`), else the subset below;
-//   - the other major and TypeScript: Jest 29, a subset (3 leaky + 3 clean) in TypeScript through
-//     babel-jest, `expect` imported from @jest/globals;
-//   - ts-jest: Jest 30, 1 leaky + 1 clean (ts-jest loads the TypeScript compiler into every worker,
-//     which makes heap snapshots several times slower: a small sample keeps the run short).
+// report, every clean one passes. In the default run, one leaky and one clean subject per corpus
+// pattern (10 patterns, perPattern() in test/corpus/subjects.mjs) on each major:
+//   - Jest 30, plain JavaScript (3 files on 2 workers); the whole corpus with LEAKPROOF_FULL=1
+//     (`npm run test:matrix`);
+//   - Jest 29, TypeScript through babel-jest, `expect` imported from @jest/globals;
+//   - Jest 30, TypeScript through ts-jest: 1 leaky + 1 clean (ts-jest loads the TypeScript
+//     compiler into every worker, which makes heap snapshots several times slower).
 
 import { beforeAll, expect, test } from 'vitest'
-import { clean, leaky } from '../corpus/subjects.mjs'
+import { clean, leaky, perPattern } from '../corpus/subjects.mjs'
 import { describeRun, generateCorpusCjs, type JestRun, runJest } from './helpers.js'
 
-// One per kind of evidence: heap objects, listeners, external memory; and three different clean shapes.
-const subset = {
-  leaky: ['unbounded Map cache of sessions', 'EventEmitter listener never removed', 'Buffer kept per call'],
-  clean: ['object temporaries', 'bounded LRU (100) at its bound', 'async: awaits a macrotask'],
-}
+const subset = perPattern()
 
 beforeAll(() => {
   generateCorpusCjs()
@@ -45,7 +41,7 @@ const minutes = 60_000
 
 const full = process.env.LEAKPROOF_FULL === '1'
 
-test(`Jest 30, plain JavaScript: ${full ? 'the whole corpus' : 'a subset'}`, async ({ signal }) => {
+test(`Jest 30, plain JavaScript: ${full ? 'the whole corpus' : 'one leaky and one clean subject per pattern'}`, async ({ signal }) => {
   const names = full ? { leaky: leaky.map((e) => e.name), clean: clean.map((e) => e.name) } : subset
   const run = await runJest({
     major: 30,
@@ -61,7 +57,7 @@ test(`Jest 30, plain JavaScript: ${full ? 'the whole corpus' : 'a subset'}`, asy
   expect(sessions).toMatch(/sessions \(Map\)/)
 }, 25 * minutes)
 
-test('Jest 29, TypeScript through babel-jest: a subset', async ({ signal }) => {
+test('Jest 29, TypeScript through babel-jest: one leaky and one clean subject per pattern', async ({ signal }) => {
   const run = await runJest({
     major: 29,
     fixture: 'corpus-ts',

@@ -242,6 +242,11 @@ export function generateCorpusCjs(): string {
       exportsSeen++
       return `const ${name} = exports.${name} =`
     })
+    // Function declarations are hoisted: exported before their text.
+    .replace(/^export function (\w+)/gm, (_, name: string) => {
+      exportsSeen++
+      return `exports.${name} = ${name}\nfunction ${name}`
+    })
   if (/^\s*(import|export)\b/m.test(cjs) || exportsSeen < 2) {
     throw new Error(
       `test/corpus/subjects.mjs changed shape (${imports} imports, ${exportsSeen} exports converted); ` +

@@ -2,15 +2,26 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { clean, leaky } from '../corpus/subjects.mjs'
+import { clean, leaky, perPattern } from '../corpus/subjects.mjs'
 import { digest, fixturesDir, type RunResult } from './harness.js'
 
-/** Corpus subjects for the runs that cover a representative subset (other pools and versions). */
-export const subset = {
+/**
+ * One leaky and one clean corpus subject per pattern (10 patterns): the runs that cannot afford
+ * the whole corpus (each pool, other Vitest majors). LEAKPROOF_FULL=1 runs all of it in forks.
+ */
+export const subset = perPattern()
+export const subsetEnv = { LEAKPROOF_SUBJECTS: JSON.stringify([...subset.leaky, ...subset.clean]) }
+
+/**
+ * The other Vitest majors (versions.test.ts): one subject per kind of evidence (heap objects,
+ * listeners, timers) and three clean shapes. What differs between majors is the integration
+ * (matcher registration, workers, reporter), which these exercise; the patterns are Vitest 4's.
+ */
+export const versionSample = {
   leaky: ['unbounded Map cache of sessions', 'EventEmitter listener never removed', 'setInterval never cleared'],
   clean: ['object temporaries', 'bounded LRU (100) at its bound', 'async: awaits a macrotask'],
 }
-export const subsetEnv = { LEAKPROOF_SUBJECTS: JSON.stringify([...subset.leaky, ...subset.clean]) }
+export const versionSampleEnv = { LEAKPROOF_SUBJECTS: JSON.stringify([...versionSample.leaky, ...versionSample.clean]) }
 
 /** 1-based line of the only line of a fixture file containing `text`. */
 export function fixtureLine(file: string, text: string): number {

@@ -1,10 +1,10 @@
-// A representative subset of the corpus in the pools that run tests in worker threads, where
-// --expose-gc cannot be passed and the engine turns GC on at run time.
+// The thread pools, where --expose-gc cannot be passed and the engine turns GC on at run time:
+// one leaky and one clean corpus subject per pattern through toLeak(), and per-test mode.
 import { beforeAll, describe, test } from 'vitest'
 import { checkEachTestRun, checkSubjects, subset, subsetEnv } from './checks.js'
 import { runVitest, vitest4, type RunResult } from './harness.js'
 
-describe.each(['threads', 'vmThreads'])('Vitest 4, %s pool: corpus subset through toLeak()', (pool) => {
+describe.each(['threads', 'vmThreads'])('Vitest 4, %s pool: one leaky and one clean subject per corpus pattern through toLeak()', (pool) => {
   let run: RunResult
   beforeAll(async () => {
     run = await runVitest(vitest4, 'matchers', { args: ['--pool', pool], env: subsetEnv, timeoutMs: 300_000 })

@@ -8,7 +8,7 @@ import { describe, resolveOptions, type LeakOptions, type ResolvedOptions } from
 import { buildReport, type Findings } from './report/build-report.js'
 import type { LeakReport } from './report/types.js'
 import { callRepeatedly, LeakproofSubjectCalls, type CallState, type Subject } from './run/call-subject.js'
-import { drain, readHeap, type HeapReading } from './run/heap-reading.js'
+import { isShrinking, maxDrainRounds, readHeap, type HeapReading } from './run/heap-reading.js'
 import { SampleSeries } from './run/series.js'
 import { confirmWithSnapshots } from './run/confirm-stage.js'
 import { watchResources, type ResourceWatch } from './resources/index.js'
@@ -26,8 +26,6 @@ const memoryBudgetFraction = 0.5
 /** Subject time the adaptive screening window may take, and how far it may grow. */
 const screeningBudgetMs = 150
 const maxScreeningFactor = 10
-/** Rounds run and discarded between warm-up and the drain that precedes screening. */
-const dryRounds = 1
 
 function checkSubject(subject: unknown): asserts subject is Subject {
   if (typeof subject !== 'function') {
@@ -160,46 +158,50 @@ async function run(
   const perRound = Math.ceil(screeningCalls(opts, warmupCallMs, state.calls) / rounds)
   const series = new SampleSeries(opts.samples)
   findings.series = series
-  // Dry rounds through the exact sampling path: the engine's own code and the subject's
-  // round-sized rhythm warm up here, not in the first measured round.
-  for (let dry = 0; dry < dryRounds && !state.memoryExhausted; dry++) {
+  // Dry rounds through the exact sampling path (calls, GC, reading): the engine's own code and the
+  // subject's round-sized rhythm warm up here, not in the first measured round, and every sample
+  // follows a round of calls (a drained heap holds less than one read after calls: the resource
+  // watch's records of one round's timers made a 100-190 KB step, measured).
+  const dryRound = async (): Promise<HeapReading> => {
     findings.warmup += await callRepeatedly(state, perRound)
-    await sampleRound()
+    return sampleRound()
   }
   let callMs = 0
   let screened: ScreenResult | undefined
-  if (!state.memoryExhausted) {
+  for (let attempt = 0; attempt < 2 && !state.memoryExhausted; attempt++) {
     // A heap that is still shrinking (garbage of an earlier test being released, a lagging
-    // sweeper) hides growth: screen again, at most once, after letting it drain.
-    for (let attempt = 0; attempt < 2 && !state.memoryExhausted; attempt++) {
-      await drain(async () => (await sampleRound()).heap)
-      // One more round before the first sample, so that every sample follows a round of calls:
-      // a drained heap holds less than one read after calls. Measured: the resource watch's
-      // records of one round's timers (freed by the next macrotask) made a 100-190 KB step
-      // between the first two samples of every timer-creating clean subject.
-      findings.warmup += await callRepeatedly(state, perRound)
-      const start = await sampleRound()
-      if (attempt === 0) resources?.checkpoint(findings.measured)
-      series.length = 0
-      const first = findings.measured
-      series.add(first, start)
-      for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
-        const t = performance.now()
-        findings.measured += await callRepeatedly(state, perRound)
-        callMs += performance.now() - t
-        series.add(findings.measured, await sampleRound())
-        if (attempt === 0 && r === rounds >> 1) resources?.checkpoint(findings.measured)
-      }
-      screened = screen(series, opts.threshold)
-      if (!screened.shrinking) break
-      findings.decision.push({
-        stage: 'screen',
-        iterations: findings.measured - first,
-        bytesPerIteration: screened.heapSlope,
-        outcome: 'inconclusive',
-        note: 'the heap shrank across the window (earlier garbage still being released); screening again',
-      })
+    // sweeper) hides growth: dry rounds go on while it shrinks, and a window that shrank anyway
+    // is screened again, once.
+    let start = await dryRound()
+    for (let i = 0; i < maxDrainRounds && !state.memoryExhausted; i++) {
+      const next = await dryRound()
+      const shrank = isShrinking(start.heap, next.heap)
+      start = next
+      if (!shrank) break
     }
+    if (state.memoryExhausted) break
+    if (attempt === 0) resources?.checkpoint(findings.measured)
+    series.length = 0
+    const first = findings.measured
+    series.add(first, start)
+    for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
+      const t = performance.now()
+      findings.measured += await callRepeatedly(state, perRound)
+      callMs += performance.now() - t
+      series.add(findings.measured, await sampleRound())
+      if (attempt === 0 && r === rounds >> 1) resources?.checkpoint(findings.measured)
+    }
+    screened = screen(series, opts.threshold)
+    if (!screened.shrinking) break
+    findings.decision.push({
+      stage: 'screen',
+      iterations: findings.measured - first,
+      bytesPerIteration: screened.heapSlope,
+      outcome: 'inconclusive',
+      note: 'the heap shrank across the window (earlier garbage still being released); screening again',
+    })
+  }
+  if (!state.memoryExhausted) {
     resources?.checkpoint(findings.measured)
     const found = resources ? await resources.finish() : { resources: [], listeners: [] }
     findings.resources = found.resources

@@ -28,8 +28,13 @@ export function readHeap(): HeapReading {
 }
 
 /** Extra settles allowed, and the shrink below which the heap counts as settled. */
-const maxDrainRounds = 4
+export const maxDrainRounds = 4
 const drainTolerance = 1024
+
+/** Whether the heap shrank from one settled reading to the next by more than the tolerance. */
+export function isShrinking(previous: number, now: number): boolean {
+  return now < previous - drainTolerance
+}
 
 /**
  * Settle until the heap stops shrinking (at most a few rounds). One settle is not always enough:
@@ -41,7 +46,7 @@ export async function drain(settleAndRead: () => Promise<number>): Promise<void>
   let previous = readHeap().heap
   for (let i = 0; i < maxDrainRounds; i++) {
     const now = await settleAndRead()
-    if (now > previous - drainTolerance) return
+    if (!isShrinking(previous, now)) return
     previous = now
   }
 }
