@@ -52,10 +52,7 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
     const points: Point[] = []
     const snapshot = async (label: string): Promise<Point> => {
       await drainImmediates()
-      await drain(async () => {
-        await input.settle()
-        return readHeap().heap
-      })
+      await drain(input.settle)
       const { heap, external } = readHeap()
       const file = v8.writeHeapSnapshot(join(dir, `${points.length + 1}-${label}.heapsnapshot`))
       await chmod(file, 0o600)

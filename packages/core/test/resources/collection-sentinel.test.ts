@@ -23,12 +23,17 @@ it('after afterCollection(), the records of the resources a GC freed are gone at
     gc()
     const base = heap()
 
-    timers(3000)
-    watch.beforeCollection()
-    gc()
-    await watch.afterCollection()
-    gc()
-    const waited = heap() - base
+    // The least of three tries: a busy worker's heap can move by tens of KB on its own; without
+    // the wait every try keeps the records (measured: 1.65 MB).
+    let waited = Infinity
+    for (let attempt = 0; attempt < 3; attempt++) {
+      timers(3000)
+      watch.beforeCollection()
+      gc()
+      await watch.afterCollection()
+      gc()
+      waited = Math.min(waited, heap() - base)
+    }
 
     timers(3000)
     watch.beforeCollection()
