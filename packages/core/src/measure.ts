@@ -2,17 +2,16 @@ import v8 from 'node:v8'
 import { LeakAbortError, LeakError, LeakTimeoutError, LeakproofUsageError } from './errors.js'
 import { getGc, type ForcedGc } from './gc/force-gc.js'
 import { GcCounter } from './gc/gc-stats.js'
-import { settle, settleRound } from './gc/settle.js'
+import { settle } from './gc/settle.js'
 import { fakeTimersActive, realTimeout } from './gc/timers.js'
 import { describe, resolveOptions, type LeakOptions, type ResolvedOptions } from './options.js'
 import { buildReport, type Findings } from './report/build-report.js'
 import type { LeakReport } from './report/types.js'
 import { callRepeatedly, LeakproofSubjectCalls, type CallState, type Subject } from './run/call-subject.js'
-import { isShrinking, maxDrainRounds, readHeap, type HeapReading } from './run/heap-reading.js'
-import { SampleSeries } from './run/series.js'
+import { readHeap } from './run/heap-reading.js'
 import { confirmWithSnapshots } from './run/confirm-stage.js'
 import { watchResources, type ResourceWatch } from './resources/index.js'
-import { screen, type ScreenResult } from './verdict/screen.js'
+import { screenStage } from './run/screen-stage.js'
 
 export type { Subject }
 
@@ -128,15 +127,6 @@ async function run(
     await settle(gc)
     counter.stats.forced += 2
   }
-  // A screening round's GC and its reading, taken straight after the collection.
-  const sampleRound = async (): Promise<HeapReading> => {
-    resources?.beforeCollection()
-    await settleRound(gc)
-    counter.stats.forced += 1
-    const reading = readHeap()
-    await resources?.afterCollection()
-    return reading
-  }
 
   const before = readHeap()
   // Tracking starts before warm-up: turning it on costs a one-off heap step (its own code and
@@ -153,54 +143,10 @@ async function run(
     note: 'JIT tiering, inline caches and one-time state settle here; not measured',
   })
 
-  // Screening: rounds of calls with a settled heap sample between them.
+  // Screening: rounds of calls, then whether what they allocated is still alive.
   const rounds = opts.samples - 1
   const perRound = Math.ceil(screeningCalls(opts, warmupCallMs, state.calls) / rounds)
-  const series = new SampleSeries(opts.samples)
-  findings.series = series
-  // Dry rounds through the exact sampling path (calls, GC, reading): the engine's own code and the
-  // subject's round-sized rhythm warm up here, not in the first measured round, and every sample
-  // follows a round of calls (a drained heap holds less than one read after calls: the resource
-  // watch's records of one round's timers made a 100-190 KB step, measured).
-  const dryRound = async (): Promise<HeapReading> => {
-    findings.warmup += await callRepeatedly(state, perRound)
-    return sampleRound()
-  }
-  let callMs = 0
-  let screened: ScreenResult | undefined
-  for (let attempt = 0; attempt < 2 && !state.memoryExhausted; attempt++) {
-    // A heap that is still shrinking (garbage of an earlier test being released, a lagging
-    // sweeper) hides growth: dry rounds go on while it shrinks, and a window that shrank anyway
-    // is screened again, once.
-    let start = await dryRound()
-    for (let i = 0; i < maxDrainRounds && !state.memoryExhausted; i++) {
-      const next = await dryRound()
-      const shrank = isShrinking(start.heap, next.heap)
-      start = next
-      if (!shrank) break
-    }
-    if (state.memoryExhausted) break
-    if (attempt === 0) resources?.checkpoint(findings.measured)
-    series.length = 0
-    const first = findings.measured
-    series.add(first, start)
-    for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
-      const t = performance.now()
-      findings.measured += await callRepeatedly(state, perRound)
-      callMs += performance.now() - t
-      series.add(findings.measured, await sampleRound())
-      if (attempt === 0 && r === rounds >> 1) resources?.checkpoint(findings.measured)
-    }
-    screened = screen(series, opts.threshold)
-    if (!screened.shrinking) break
-    findings.decision.push({
-      stage: 'screen',
-      iterations: findings.measured - first,
-      bytesPerIteration: screened.heapSlope,
-      outcome: 'inconclusive',
-      note: 'the heap shrank across the window (earlier garbage still being released); screening again',
-    })
-  }
+  const { screened, callMs } = await screenStage({ state, opts, gc, resources, findings, counter, perRound, rounds })
   if (!state.memoryExhausted) {
     resources?.checkpoint(findings.measured)
     const found = resources ? await resources.finish() : { resources: [], listeners: [] }
@@ -230,18 +176,6 @@ async function run(
   if (!screened) throw new Error('leakproof: screening produced no result')
   findings.screen = screened
   const suspect = screened.heapSuspect || screened.externalSuspect
-  findings.decision.push({
-    stage: 'screen',
-    iterations: findings.measured,
-    bytesPerIteration: screened.heapSlope,
-    externalBytesPerIteration: screened.externalSlope,
-    outcome: suspect ? 'suspect' : 'clean',
-    note: !suspect
-      ? `flat across ${rounds} rounds of ${perRound} calls`
-      : screened.noisyJump !== undefined && screened.heapSlope < opts.threshold
-        ? `the heap moved by up to ${Math.round(screened.noisyJump / 1024)} KB between rounds, too noisy to show flatness; confirming with heap snapshots`
-        : 'heap grew across rounds; confirming with heap snapshots (user objects vs. code and V8 internals)',
-  })
   findings.heapRate = screened.heapSlope
   findings.externalRate = screened.externalSlope
   if (suspect) {

@@ -15,15 +15,13 @@
 // The inspector may be missing (Node built without it) or refuse a session; then there are no
 // sites and nothing throws.
 
-import { existsSync, readFileSync } from 'node:fs'
-// Static imports: a dynamic import() throws inside Jest's vm context (no --experimental-vm-modules),
-// which left every Jest report without allocation sites.
-import * as inspector from 'node:inspector'
+// node:module is imported statically: a dynamic import() throws inside Jest's vm context.
 import * as nodeModule from 'node:module'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { matchesAny, type IgnorePattern } from '../options.js'
 import type { AllocationSite } from '../report/types.js'
+import { fileOf, isOwnFrame, isRuntimeFrame, isUserFrame, notInlinable, packageRoot, type CallFrame } from './frames.js'
+import { closeSession, openSession, post, type InspectorSession } from './inspector.js'
 
 export interface AllocationSampling {
   /**
@@ -41,14 +39,6 @@ export interface AllocationSampling {
   wrap<F extends (...args: never[]) => unknown>(fn: F): F
 }
 
-interface CallFrame {
-  functionName: string
-  scriptId: string
-  url: string
-  lineNumber: number
-  columnNumber: number
-}
-
 interface ProfileNode {
   callFrame: CallFrame
   selfSize: number
@@ -60,93 +50,12 @@ interface SamplingProfile {
   head: ProfileNode
 }
 
-interface InspectorSession {
-  connect(): void
-  disconnect(): void
-  post(method: string, params: object | undefined, callback: (err: Error | null, result?: unknown) => void): void
-  on(event: string, listener: (message: { params: unknown }) => void): void
-  removeListener(event: string, listener: (message: { params: unknown }) => void): void
-}
-
 /** At most this many sites are returned. */
 const MAX_SITES = 10
 /** Sites below this share of the top site's bytes are dropped. */
 const MIN_SHARE = 0.02
 /** Caller frames kept per site. */
 const MAX_STACK = 8
-
-function post<T>(session: InspectorSession, method: string, params?: object): Promise<T> {
-  return new Promise((resolve, reject) => {
-    session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as T)))
-  })
-}
-
-/** The directory of this package (`@leakproof/core`), whose frames are never the allocation site. */
-let ownRoot: string | null | undefined
-function packageRoot(): string | null {
-  if (ownRoot !== undefined) return ownRoot
-  ownRoot = null
-  try {
-    // import.meta.url first: `node -e` defines a global __filename ('[eval]') that an ESM build
-    // would otherwise pick up. In the CJS build import.meta is empty and __filename is real.
-    const metaUrl = (import.meta as { url?: string }).url
-    let dir = dirname(metaUrl ? fileURLToPath(metaUrl) : typeof __filename === 'string' ? __filename : '.')
-    for (let k = 0; k < 6; k++) {
-      const pkg = join(dir, 'package.json')
-      if (existsSync(pkg)) {
-        const name = (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name
-        if (name === '@leakproof/core') {
-          ownRoot = dir
-          break
-        }
-      }
-      const up = dirname(dir)
-      if (up === dir) break
-      dir = up
-    }
-  } catch {
-    ownRoot = null
-  }
-  return ownRoot
-}
-
-function fileOf(url: string): string {
-  if (url.startsWith('file://')) {
-    try {
-      return fileURLToPath(url)
-    } catch {
-      return url
-    }
-  }
-  return url
-}
-
-/** Builtins, natives and Node's own JavaScript: looked through to find the user frame. */
-function isRuntimeFrame(frame: CallFrame): boolean {
-  const url = frame.url
-  return url === '' || url.startsWith('node:') || url.startsWith('internal/') || url.startsWith('evalmachine')
-}
-
-/**
- * leakproof's own code (its loop calling the subject, its bookkeeping): this package and its
- * sibling adapters, which sit next to it both installed (`node_modules/@leakproof/*`) and in the
- * monorepo (`packages/*`). The Vitest adapter's per-test loop showed up as a caller otherwise.
- */
-function isOwnFrame(frame: CallFrame, root: string | null): boolean {
-  if (root === null || isRuntimeFrame(frame)) return false
-  const file = fileOf(frame.url)
-  const siblings = dirname(root)
-  return [root, ...['vitest', 'jest', 'cli'].map((name) => join(siblings, name))].some((dir) => {
-    if (!file.startsWith(dir + '/')) return false
-    const rest = file.slice(dir.length)
-    return !rest.startsWith('/node_modules/') && !rest.startsWith('/test/')
-  })
-}
-
-/** A frame that can be an allocation site: user code, not Node internals / natives / leakproof. */
-function isUserFrame(frame: CallFrame, root: string | null): boolean {
-  return !isRuntimeFrame(frame) && !isOwnFrame(frame, root)
-}
 
 // ----------------------------------------------------------------------------- source maps
 
@@ -392,11 +301,6 @@ export function aggregateProfile(head: ProfileNode, root: string | null): SiteAc
   return [...sites.values()]
 }
 
-/** See AllocationSampling.wrap. An empty handler: the Proxy only adds a builtin call frame. */
-function notInlinable<F extends (...args: never[]) => unknown>(fn: F): F {
-  return new Proxy(fn, {})
-}
-
 const noSampling: AllocationSampling = { stop: async () => [], wrap: (fn) => fn }
 
 /**
@@ -405,20 +309,9 @@ const noSampling: AllocationSampling = { stop: async () => [], wrap: (fn) => fn 
  * inspector the sites are empty).
  */
 export async function startAllocationSampling(intervalBytes = 512): Promise<AllocationSampling> {
-  let session: InspectorSession
-  try {
-    session = new (inspector as unknown as { Session: new () => InspectorSession }).Session()
-    session.connect()
-  } catch {
-    return noSampling
-  }
-  const close = () => {
-    try {
-      session.disconnect()
-    } catch {
-      // already gone
-    }
-  }
+  const session = openSession()
+  if (!session) return noSampling
+  const close = () => closeSession(session)
   try {
     await post(session, 'HeapProfiler.enable')
     await post(session, 'HeapProfiler.startSampling', {

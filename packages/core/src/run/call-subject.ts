@@ -49,10 +49,10 @@ const rssCheckCalls = 64
 const rssCheckMs = 1
 
 /**
- * Call the subject `count` times, awaiting it when it returns a promise. Returns how many calls
+ * Call the subject (or `subject`, the same function wrapped) `count` times, awaiting it when it returns a promise. Returns how many calls
  * were made (fewer when memory ran out). A throw or rejection becomes a SubjectError.
  */
-export async function callRepeatedly(state: CallState, count: number): Promise<number> {
+export async function callRepeatedly(state: CallState, count: number, subject: Subject = state.subject): Promise<number> {
   let lastCheck = realNow()
   let sinceCheck = 0
   for (let i = 0; i < count; i++) {
@@ -60,7 +60,7 @@ export async function callRepeatedly(state: CallState, count: number): Promise<n
     const call = ++state.calls
     let result: unknown
     try {
-      result = state.subject()
+      result = subject()
     } catch (error) {
       throw new SubjectError(call, error)
     }

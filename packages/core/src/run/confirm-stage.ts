@@ -210,12 +210,7 @@ async function sampleAllocationSites(input: ConfirmStageInput, calls: number): P
   const sampling = await startAllocationSampling()
   // Called through a wrapper V8 cannot inline: an inlined subject's allocations would be
   // attributed to the engine's own loop.
-  const sampled: CallState = { ...state, subject: sampling.wrap(state.subject) }
-  try {
-    findings.measured += await callRepeatedly(sampled, n)
-  } finally {
-    state.calls = sampled.calls
-  }
+  findings.measured += await callRepeatedly(state, n, sampling.wrap(state.subject))
   await input.settle()
   findings.allocationSites = await sampling.stop(n, opts.ignore.sites)
 }

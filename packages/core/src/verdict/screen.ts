@@ -55,3 +55,56 @@ export function screen(series: SampleSeries, threshold: number): ScreenResult {
     shrinking: !(heapSlope >= threshold || heapMean >= threshold || heapStep >= threshold) && (heapSlope <= -threshold || heapMean <= -threshold),
   }
 }
+
+/**
+ * External growth below this is not suspect in a survivor screen: its readings follow scavenges only
+ * (backing stores are freed by a concurrent sweeper), and a Buffer or ArrayBuffer kept per call is
+ * seen anyway through its JS object among the survivors.
+ */
+export const externalFloorBytes = 1024 * 1024
+
+/**
+ * The survivor screen's rule. `series.heap` holds, at each round's end, the sampled bytes of the
+ * subject's objects allocated up to then that are still alive at the end (cumulative);
+ * `series.external` readings after a scavenge. `largest`: the largest single survivor's bytes.
+ * Three shapes make a window suspect, each blind to what the others catch:
+ * - steady: the median round's survivors reach half the threshold per call. One-off survivors
+ *   (a compiled function's metadata, attributed to whatever JS frame was running when the
+ *   compiler finished, in bursts of a few KB) land in a few rounds and never move the median;
+ *   a leak lands in every round. Half, because sampling is noisy (Poisson) and a suspicion only
+ *   costs the snapshots that decide.
+ * - step: one object that alone is a threshold-sized leak over the window, the last backing store
+ *   of an array or hash table that grows by doubling.
+ * - burst: far more than the threshold over the whole window, however it is spread.
+ */
+export function screenSurvivors(series: SampleSeries, largest: number, threshold: number): ScreenResult {
+  const n = series.length
+  const x = series.iteration
+  const calls = x[n - 1]! - x[0]!
+  const survived = series.heap[n - 1]! - series.heap[0]!
+  const heapSlope = calls > 0 ? survived / calls : 0
+  const perRound: number[] = []
+  for (let i = 1; i < n; i++) {
+    const c = x[i]! - x[i - 1]!
+    if (c > 0) perRound.push((series.heap[i]! - series.heap[i - 1]!) / c)
+  }
+  const steady = median(perRound)
+  const externalSlope = theilSen(x, series.external, n)
+  const externalGrowth = series.external[n - 1]! - series.external[0]!
+  const externalMean = meanGrowth(x, series.external, n)
+  return {
+    heapSlope,
+    externalSlope,
+    heapSuspect: calls > 0 && (steady >= threshold / 2 || largest >= threshold * calls || heapSlope >= 4 * threshold),
+    externalSuspect: externalGrowth >= externalFloorBytes && (externalSlope >= threshold || externalMean >= threshold),
+    shrinking: false,
+    noisyJump: undefined,
+  }
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}

@@ -19,7 +19,8 @@ describe('the report', () => {
     if (screenedOnce) expect(report.samples.iteration[0]).toBe(0)
     if (!report.decision.some((d) => d.stage === 'confirm')) expect(report.iterations).toBe(lastScreen.iterations)
     expect(report.iterations).toBeLessThanOrEqual(100_000)
-    expect(report.gc.forced).toBeGreaterThanOrEqual(11)
+    // The survivor screen reads V8's sampling profile once, which collects fully: one forced GC.
+    expect(report.gc.forced).toBeGreaterThanOrEqual(1)
     expect(report.gc.major).toBeGreaterThanOrEqual(report.gc.forced)
     expect(report.durationMs).toBeGreaterThan(0)
     expect(report.summary).toMatch(/^No leak: retained growth/)

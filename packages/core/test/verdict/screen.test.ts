@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { SampleSeries } from '../../src/run/series.js'
-import { screen } from '../../src/verdict/screen.js'
+import { screen, screenSurvivors } from '../../src/verdict/screen.js'
 
 /** A screening window of 10 rounds of 400 calls with the given heap readings. */
 function series(heap: number[]): SampleSeries {
@@ -38,5 +38,53 @@ describe('screen', () => {
     expect(result.heapSlope).toBeLessThan(4)
     expect(result.heapSuspect).toBe(true)
     expect(result.noisyJump).toBe(230e3)
+  })
+})
+
+/** A survivor series: cumulative bytes of surviving objects at the end of rounds of 400 calls. */
+function survivors(perRound: number[], external: number[] = []): SampleSeries {
+  const s = new SampleSeries(perRound.length + 1)
+  let total = base
+  s.add(0, { heap: total, external: external[0] ?? 0, arrayBuffers: 0 })
+  perRound.forEach((bytes, i) => {
+    total += bytes
+    s.add((i + 1) * 400, { heap: total, external: external[i + 1] ?? 0, arrayBuffers: 0 })
+  })
+  return s
+}
+
+describe('screenSurvivors', () => {
+  const cases: Array<[string, number[], number, boolean]> = [
+    ['nothing survives', Array(10).fill(0), 0, false],
+    // Compiled-code metadata lands in bursts of a few KB in some rounds (measured: 3 to 7 of 10
+    // rounds for timer and async subjects of a fresh process).
+    ['one-off bursts in a few rounds', [4200, 0, 5400, 0, 0, 19900, 0, 0, 0, 0], 2000, false],
+    ['a hash table resized once', [0, 0, 545, 0, 0, 3260, 0, 0, 0, 17810], 7208, false],
+    // One object per call of 68 B, sampled: every round holds some.
+    ['steady: a small object per call', [27e3, 26e3, 29e3, 25e3, 28e3, 27e3, 26e3, 27e3, 28e3, 26e3], 72, true],
+    ['steady at half the threshold', Array(10).fill(800), 72, true],
+    ['steady below half the threshold', Array(10).fill(700), 72, false],
+    // The last backing store of an array of numbers: one object, larger than a threshold leak.
+    ['step: one backing store of a growing array', [0, 0, 0, 0, 0, 0, 35e3, 0, 0, 0], 35e3, true],
+    ['burst: far above the threshold in two rounds', [0, 0, 0, 40e3, 0, 0, 0, 30e3, 0, 0], 1000, true],
+  ]
+  for (const [name, perRound, largest, suspect] of cases) {
+    test(`${name}: ${suspect ? 'suspect' : 'clean'}`, () => {
+      expect(screenSurvivors(survivors(perRound), largest, 4).heapSuspect).toBe(suspect)
+    })
+  }
+
+  test('the heap rate is the survivors per call over the window', () => {
+    const result = screenSurvivors(survivors(Array(10).fill(4000)), 100, 4)
+    expect(result.heapSlope).toBe(10)
+    expect(result.shrinking).toBe(false)
+  })
+
+  test('external growth is suspect only above its floor and the threshold', () => {
+    const flat = Array(10).fill(0)
+    const growing = Array.from({ length: 11 }, (_, i) => i * 400 * 300)
+    expect(screenSurvivors(survivors(flat, growing), 0, 4).externalSuspect).toBe(true)
+    const smallSteps = Array.from({ length: 11 }, (_, i) => i * 400 * 10)
+    expect(screenSurvivors(survivors(flat, smallSteps), 0, 4).externalSuspect).toBe(false)
   })
 })

@@ -1,0 +1,232 @@
+// The screen: a cheap first look at whether the subject's calls retain memory. Two ways:
+// - survivors (the default): objects the measured calls allocated that are still alive, sampled
+//   by V8's heap profiler, after scavenges only; a full collection only when they look suspect.
+// - heap readings (without an inspector, or for a subject that allocates so much that sampling
+//   could not see a threshold-sized leak): a full GC and a heap reading after every round.
+import type { ForcedGc } from '../gc/force-gc.js'
+import { settle, settleRound } from '../gc/settle.js'
+import { nextMacrotask } from '../gc/timers.js'
+import type { GcCounter } from '../gc/gc-stats.js'
+import type { ResolvedOptions } from '../options.js'
+import type { Findings } from '../report/build-report.js'
+import type { ResourceWatch } from '../resources/index.js'
+import { screen, screenSurvivors, type ScreenResult } from '../verdict/screen.js'
+import { callRepeatedly, type CallState } from './call-subject.js'
+import { isShrinking, maxDrainRounds, readHeap, type HeapReading } from './heap-reading.js'
+import { SampleSeries } from './series.js'
+import { allocationPerCall, startSurvivorSampling, type SurvivorCount } from './survivors.js'
+
+export interface ScreenStageInput {
+  state: CallState
+  opts: ResolvedOptions
+  gc: ForcedGc
+  resources: ResourceWatch | undefined
+  findings: Findings
+  counter: GcCounter
+  /** Calls per round and rounds (samples - 1). */
+  perRound: number
+  rounds: number
+}
+
+export interface ScreenStageResult {
+  screened: ScreenResult | undefined
+  /** Wall time of the measured calls, for sizing later intervals. */
+  callMs: number
+  method: 'survivors' | 'heap readings'
+}
+
+/** Expected samples a threshold-sized leak must give over the window for sampling to see it. */
+const minExpectedSamples = 8
+/** Samples per window the interval aims at for a threshold-sized leak (about 6 a round). */
+const targetSamples = 64
+/** Samples per window at most, whatever the subject allocates (each costs a stack walk). */
+const maxWindowSamples = 40_000
+const minInterval = 128
+
+/** Sampling interval for a window of `calls`: fine enough for the threshold, coarse enough to be cheap. */
+export function samplingInterval(threshold: number, calls: number, allocatedPerCall: number): number {
+  return Math.max(minInterval, (threshold * calls) / targetSamples, (allocatedPerCall * calls) / maxWindowSamples)
+}
+
+export async function screenStage(input: ScreenStageInput): Promise<ScreenStageResult> {
+  const { opts, perRound, rounds, state } = input
+  const calls = perRound * rounds
+  const rate = await allocationPerCall(async () => {
+    const made = await callRepeatedly(state, 1)
+    input.findings.warmup += made
+    return made
+  }, input.gc.minor)
+  const interval = samplingInterval(opts.threshold, calls, rate)
+  if ((opts.threshold * calls) / interval >= minExpectedSamples) {
+    const result = await screenBySurvivors(input, interval)
+    if (result) return result
+  }
+  return screenByReadings(input)
+}
+
+/** Windows a survivor screen may take: the second lets one-off JIT metadata of the first fade. */
+const maxSurvivorWindows = 2
+
+async function screenBySurvivors(input: ScreenStageInput, interval: number): Promise<ScreenStageResult | undefined> {
+  const { state, opts, gc, resources, findings, perRound, rounds } = input
+  const sampling = await startSurvivorSampling(interval)
+  if (!sampling) return undefined
+  const subject = sampling.wrap(state.subject)
+  let callMs = 0
+  // One window of rounds; resolves with the calls made at each mark and the readings there.
+  const runWindow = async (first: boolean) => {
+    sampling.newWindow()
+    // Two scavenges: earlier young garbage is gone before the first reading of `external`.
+    gc.minor()
+    gc.minor()
+    const readings: HeapReading[] = [readHeap()]
+    const marks: number[] = [findings.measured]
+    if (first) resources?.checkpoint(findings.measured)
+    sampling.mark()
+    for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
+      const t = performance.now()
+      findings.measured += await callRepeatedly(state, perRound, subject)
+      callMs += performance.now() - t
+      gc.minor()
+      sampling.mark()
+      marks.push(findings.measured)
+      readings.push(readHeap())
+      if (first && r === rounds >> 1) resources?.checkpoint(findings.measured)
+    }
+    return { marks, readings }
+  }
+  const judge = (window: { marks: number[]; readings: HeapReading[] }, count: SurvivorCount) => {
+    const series = new SampleSeries(window.marks.length)
+    let cumulative = window.readings[0]!.heap
+    series.add(window.marks[0]!, { ...window.readings[0]!, heap: cumulative })
+    for (let r = 1; r < window.marks.length; r++) {
+      cumulative += count.bytesPerRound[r - 1]!
+      series.add(window.marks[r]!, { ...window.readings[r]!, heap: cumulative })
+    }
+    findings.series = series
+    return screenSurvivors(series, count.largest, opts.threshold)
+  }
+  // Reading the profile collects fully (V8 does it), once. Before it, real macrotasks: V8 keeps
+  // WeakRef targets alive until the job that created or dereferenced them ends, and a loop of
+  // synchronous calls is one job (Node's AbortSignal and the resource watch hold their targets
+  // through WeakRefs: every Timeout of the window survived, measured); handles closed during the
+  // calls are released in the loop's close phase, a turn later.
+  const read = async () => {
+    await nextMacrotask()
+    await nextMacrotask()
+    const count = await sampling.read()
+    input.counter.stats.forced += 1
+    return count
+  }
+  try {
+    let screened: ScreenResult | undefined
+    for (let attempt = 0; attempt < maxSurvivorWindows && !state.memoryExhausted; attempt++) {
+      const window = await runWindow(attempt === 0)
+      if (state.memoryExhausted) break
+      let count = await read()
+      if (!count) return undefined
+      screened = judge(window, count)
+      if (screened.heapSuspect) {
+        // Survivors that FinalizationRegistry cleanups release (run after a collection) are gone
+        // after one more collection and turn.
+        gc.full()
+        input.counter.stats.forced += 1
+        count = await read()
+        if (!count) return undefined
+        screened = judge(window, count)
+      }
+      const suspect = screened.heapSuspect || screened.externalSuspect
+      const survived = count.samplesPerRound.reduce((a, b) => a + b, 0)
+      const last = !suspect || attempt === maxSurvivorWindows - 1
+      findings.decision.push({
+        stage: 'screen',
+        iterations: findings.measured - window.marks[0]!,
+        bytesPerIteration: screened.heapSlope,
+        externalBytesPerIteration: screened.externalSlope,
+        outcome: !suspect ? 'clean' : last ? 'suspect' : 'inconclusive',
+        note:
+          `${survived} sampled object${survived === 1 ? '' : 's'} of the calls still alive ` +
+          `(1 sample per ${Math.round(interval)} B allocated) over ${rounds} rounds of ${perRound} calls` +
+          (!suspect ? '' : last ? '; confirming with heap snapshots (user objects vs. code and V8 internals)' : '; screening a second window (compiled code of the first fades)'),
+      })
+      if (!suspect) break
+    }
+    return { screened, callMs, method: 'survivors' }
+  } finally {
+    await sampling.stop()
+  }
+}
+
+/**
+ * The heap-reading screen: dry rounds through the exact sampling path (calls, GC, reading) until
+ * the heap stops shrinking, then rounds of calls with a full GC and a reading after each.
+ */
+async function screenByReadings(input: ScreenStageInput): Promise<ScreenStageResult> {
+  const { state, opts, gc, resources, findings, perRound, rounds } = input
+  const sampleRound = async (): Promise<HeapReading> => {
+    resources?.beforeCollection()
+    await settleRound(gc)
+    input.counter.stats.forced += 1
+    const reading = readHeap()
+    await resources?.afterCollection()
+    return reading
+  }
+  const series = new SampleSeries(opts.samples)
+  findings.series = series
+  // Every sample follows a round of calls: a drained heap holds less than one read after calls
+  // (the resource watch's records of one round's timers made a 100-190 KB step, measured).
+  const dryRound = async (): Promise<HeapReading> => {
+    findings.warmup += await callRepeatedly(state, perRound)
+    return sampleRound()
+  }
+  let callMs = 0
+  let screened: ScreenResult | undefined
+  for (let attempt = 0; attempt < 2 && !state.memoryExhausted; attempt++) {
+    // A heap that is still shrinking (garbage of an earlier test being released) hides growth:
+    // dry rounds go on while it shrinks, and a window that shrank anyway is screened again, once.
+    let start = await dryRound()
+    for (let i = 0; i < maxDrainRounds && !state.memoryExhausted; i++) {
+      const next = await dryRound()
+      const shrank = isShrinking(start.heap, next.heap)
+      start = next
+      if (!shrank) break
+    }
+    if (state.memoryExhausted) break
+    if (attempt === 0) resources?.checkpoint(findings.measured)
+    series.length = 0
+    const first = findings.measured
+    series.add(first, start)
+    for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
+      const t = performance.now()
+      findings.measured += await callRepeatedly(state, perRound)
+      callMs += performance.now() - t
+      series.add(findings.measured, await sampleRound())
+      if (attempt === 0 && r === rounds >> 1) resources?.checkpoint(findings.measured)
+    }
+    screened = screen(series, opts.threshold)
+    if (!screened.shrinking) break
+    findings.decision.push({
+      stage: 'screen',
+      iterations: findings.measured - first,
+      bytesPerIteration: screened.heapSlope,
+      outcome: 'inconclusive',
+      note: 'the heap shrank across the window (earlier garbage still being released); screening again',
+    })
+  }
+  if (screened && !state.memoryExhausted) {
+    const suspect = screened.heapSuspect || screened.externalSuspect
+    findings.decision.push({
+      stage: 'screen',
+      iterations: findings.measured,
+      bytesPerIteration: screened.heapSlope,
+      externalBytesPerIteration: screened.externalSlope,
+      outcome: suspect ? 'suspect' : 'clean',
+      note: !suspect
+        ? `flat across ${rounds} rounds of ${perRound} calls (heap readings after a full GC)`
+        : screened.noisyJump !== undefined && screened.heapSlope < opts.threshold
+          ? `the heap moved by up to ${Math.round(screened.noisyJump / 1024)} KB between rounds, too noisy to show flatness; confirming with heap snapshots`
+          : 'heap grew across rounds; confirming with heap snapshots (user objects vs. code and V8 internals)',
+    })
+  }
+  return { screened, callMs, method: 'heap readings' }
+}
