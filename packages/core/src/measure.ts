@@ -3,7 +3,7 @@ import { LeakAbortError, LeakError, LeakTimeoutError, LeakproofUsageError } from
 import { getGc, type ForcedGc } from './gc/force-gc.js'
 import { GcCounter } from './gc/gc-stats.js'
 import { settle } from './gc/settle.js'
-import { fakeTimersActive, realTimeout } from './gc/timers.js'
+import { fakeTimersActive, realNow, realTimeout } from './gc/timers.js'
 import { describe, resolveOptions, type LeakOptions, type ResolvedOptions } from './options.js'
 import { buildReport, type Findings } from './report/build-report.js'
 import type { LeakReport } from './report/types.js'
@@ -22,6 +22,10 @@ type ProcessWithFlag = NodeJS.Process & { [activeKey]?: boolean }
 
 /** Fraction of V8's heap limit the subject may take before we stop with a leak verdict. */
 const memoryBudgetFraction = 0.5
+/** Bound on the first call's settling, before the measurement fails early. */
+const firstCallBoundMs = 5_000
+/** Calls after which the subject's pace is checked against the timeout. */
+const pacingCalls = 5
 /** Subject time the adaptive screening window may take, and how far it may grow. */
 const screeningBudgetMs = 150
 const maxScreeningFactor = 10
@@ -56,7 +60,13 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
   proc[activeKey] = true
 
   const heapLimit = v8.getHeapStatistics().heap_size_limit
-  const state: CallState = new LeakproofSubjectCalls(subject, process.memoryUsage.rss() + heapLimit * memoryBudgetFraction)
+  const startedAt = realNow()
+  const state: CallState = new LeakproofSubjectCalls(
+    subject,
+    process.memoryUsage.rss() + heapLimit * memoryBudgetFraction,
+    startedAt + opts.timeout,
+    () => timeoutError(opts, state),
+  )
   const resources = opts.resources
     ? watchResources({
         ignoreResources: opts.ignore.resources,
@@ -71,6 +81,7 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
       if (finished) return
       finished = true
       cancelWatchdog()
+      cancelFirstCall()
       opts.signal?.removeEventListener('abort', onAbort)
       resources?.dispose()
       proc[activeKey] = false
@@ -82,6 +93,11 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
       finish(error)
     }
     const cancelWatchdog = realTimeout(opts.timeout, () => stop(timeoutError(opts, state)))
+    // A first call that has not settled after a short while will not settle in time either
+    // (a subject awaiting a timer under fake timers, a request nobody answers): fail now.
+    const cancelFirstCall = realTimeout(Math.min(firstCallBoundMs, opts.timeout), () => {
+      if (state.settled === 0 && state.calls === 1) stop(firstCallError(opts, state))
+    })
     const onAbort = () => stop(new LeakAbortError('the leak measurement was aborted'))
     opts.signal?.addEventListener('abort', onAbort, { once: true })
 
@@ -100,17 +116,58 @@ function screeningCalls(opts: ResolvedOptions, perCallMs: number, callsSoFar: nu
   return Math.max(opts.iterations, Math.min(byTime, opts.iterations * maxScreeningFactor, byBudget))
 }
 
-function timeoutError(opts: ResolvedOptions, state: CallState): LeakTimeoutError {
-  const fake = fakeTimersActive()
+function fakeTimersHint(): string {
+  return fakeTimersActive()
     ? ' Fake timers are installed (vi.useFakeTimers / jest.useFakeTimers): a subject that awaits ' +
-      'a timer never settles under them. Call vi.useRealTimers() / jest.useRealTimers() before ' +
-      'measuring, or advance the clock inside the subject.'
+        'a timer never settles under them. Call vi.useRealTimers() / jest.useRealTimers() before ' +
+        'measuring, or advance the clock inside the subject.'
     : ''
+}
+
+function timeoutError(opts: ResolvedOptions, state: CallState): LeakTimeoutError {
+  const waited = realNow() - state.callStartedAt
+  // Only a call that has been running for a large part of the budget "may never settle"; a
+  // counter still moving means the budget was too small for this subject.
+  const stuck = state.settled < state.calls && waited > opts.timeout / 4
+  const perCall = state.settled > 0 ? ` (${formatMs((state.callStartedAt - (state.deadline - opts.timeout)) / state.settled)} per call)` : ''
+  const what = stuck
+    ? `call ${state.calls} has not settled after ${formatMs(waited)}.${fakeTimersHint()}`
+    : `${state.settled} calls settled${perCall}, not enough for a verdict.`
   return new LeakTimeoutError(
-    `the leak measurement did not finish within ${opts.timeout} ms (${state.calls} calls made; ` +
-      `the last call may never have settled).${fake} Raise the "timeout" option, or lower ` +
-      `"iterations"/"warmup" for a slow subject.`,
+    `the leak measurement did not finish within ${opts.timeout} ms: ${what} Raise the "timeout" ` +
+      `option, or lower "iterations"/"warmup" for a slow subject.`,
   )
+}
+
+function firstCallError(opts: ResolvedOptions, state: CallState): LeakTimeoutError {
+  return new LeakTimeoutError(
+    `the subject's first call has not settled after ${formatMs(realNow() - state.callStartedAt)}: a leak check ` +
+      `calls it hundreds of times, so it must settle on its own.${fakeTimersHint()} Check that the ` +
+      `promise it returns resolves (a request that is answered, a timer that fires).`,
+  )
+}
+
+/**
+ * After warm-up's first calls: a subject too slow for the calls a verdict needs within the
+ * timeout fails now, with its cost per call and what to change, rather than at the timeout.
+ */
+function checkPace(opts: ResolvedOptions, state: CallState, elapsedMs: number): void {
+  if (state.settled === 0) return
+  const perCall = elapsedMs / state.settled
+  const needed = opts.warmup + opts.iterations
+  const projected = perCall * needed
+  if (projected <= opts.timeout) return
+  const fits = Math.max(1, Math.floor(opts.timeout / perCall / 3))
+  throw new LeakTimeoutError(
+    `the subject takes ${formatMs(perCall)} per call; a leak check makes at least ${needed} calls ` +
+      `(warmup ${opts.warmup} + iterations ${opts.iterations}), about ${formatMs(projected)}, more than the ` +
+      `timeout of ${formatMs(opts.timeout)}. Make each call cheaper (a smaller input), lower the counts ` +
+      `(e.g. { warmup: ${Math.max(1, Math.floor(fits / 3))}, iterations: ${Math.max(10, fits)} }), or raise "timeout".`,
+  )
+}
+
+function formatMs(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms < 10 ? ms.toFixed(2) : Math.round(ms)} ms`
 }
 
 async function run(
@@ -133,7 +190,17 @@ async function run(
   // hooks) that must not land in the measured rounds. Only growth between checkpoints counts.
   resources?.begin()
   const warmupStarted = performance.now()
-  findings.warmup = await callRepeatedly(state, opts.warmup)
+  // The first few calls tell the subject's pace; the rest of the warm-up follows.
+  const probe = Math.min(opts.warmup, pacingCalls)
+  const rssBefore = process.memoryUsage.rss()
+  findings.warmup = await callRepeatedly(state, probe)
+  // A subject that would exhaust memory before the timeout gets its leak verdict from the
+  // memory guard instead.
+  const rssPerCall = (process.memoryUsage.rss() - rssBefore) / Math.max(1, state.settled)
+  if (rssPerCall * (opts.warmup + opts.iterations) < state.rssLimit - rssBefore) {
+    checkPace(opts, state, performance.now() - warmupStarted)
+  }
+  findings.warmup += await callRepeatedly(state, opts.warmup - probe)
   const warmupCallMs = (performance.now() - warmupStarted) / Math.max(1, findings.warmup)
   findings.decision.push({
     stage: 'warmup',

@@ -14,6 +14,17 @@ export interface CallState {
   readonly rssLimit: number
   /** Set when the loop stopped because memory ran past rssLimit. */
   memoryExhausted: boolean
+  /** Calls that returned or settled. */
+  settled: number
+  /** realNow() when the latest call started. */
+  callStartedAt: number
+  /**
+   * realNow() past which no new call starts: checked between calls, because a timer cannot fire
+   * while synchronous calls keep the event loop busy (a subject of 50 MB per call ran for minutes
+   * past its timeout). `onDeadline` gives the error to stop with.
+   */
+  deadline: number
+  onDeadline: () => Error
 }
 
 /**
@@ -25,9 +36,13 @@ export class LeakproofSubjectCalls implements CallState {
   calls = 0
   stopReason: Error | undefined = undefined
   memoryExhausted = false
+  settled = 0
+  callStartedAt = 0
   constructor(
     readonly subject: Subject,
     readonly rssLimit: number,
+    readonly deadline: number,
+    readonly onDeadline: () => Error,
   ) {}
 }
 
@@ -57,6 +72,9 @@ export async function callRepeatedly(state: CallState, count: number, subject: S
   let sinceCheck = 0
   for (let i = 0; i < count; i++) {
     if (state.stopReason) throw state.stopReason
+    const now = realNow()
+    if (now >= state.deadline) throw (state.stopReason = state.onDeadline())
+    state.callStartedAt = now
     const call = ++state.calls
     let result: unknown
     try {
@@ -72,6 +90,7 @@ export async function callRepeatedly(state: CallState, count: number, subject: S
       }
       result = undefined
     }
+    state.settled++
     if (++sinceCheck < rssCheckCalls && realNow() - lastCheck < rssCheckMs) continue
     sinceCheck = 0
     lastCheck = realNow()

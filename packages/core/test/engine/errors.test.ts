@@ -42,8 +42,14 @@ describe('a subject that never settles', () => {
     const started = performance.now()
     const error = await measureLeak(() => new Promise(() => {}), { ...fast, timeout: 300 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(LeakTimeoutError)
-    expect((error as Error).message).toMatch(/did not finish within 300 ms \(1 calls made.*Raise the "timeout" option/)
+    expect((error as Error).message).toMatch(/did not finish within 300 ms: call 1 has not settled after .*Raise the "timeout" option/)
     expect(performance.now() - started).toBeLessThan(3000)
+  })
+
+  test('a first call that never settles fails after a short bound, not at the timeout', async () => {
+    const error = await measureLeak(() => new Promise(() => {}), { ...fast, timeout: 60_000 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LeakTimeoutError)
+    expect((error as Error).message).toMatch(/^the subject's first call has not settled after 5\.\d s/)
   })
 
   test('a later measurement is not refused after a timeout', async () => {
@@ -61,6 +67,33 @@ describe('a subject that never settles', () => {
     expect(error).toBeInstanceOf(LeakTimeoutError)
     expect((error as Error).message).toContain('Fake timers are installed')
     expect((error as Error).message).toContain('vi.useRealTimers()')
+  })
+})
+
+function busy(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    // a synchronous subject that keeps the event loop busy: no timer can fire meanwhile
+  }
+}
+
+describe('a slow subject', () => {
+  test('one too slow for the calls a verdict needs fails after its first calls, with its cost per call', async () => {
+    let calls = 0
+    const error = await measureLeak(() => { calls++; busy(20) }, { timeout: 2000 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LeakTimeoutError)
+    expect((error as Error).message).toMatch(/^the subject takes 2\d ms per call; a leak check makes at least 600 calls/)
+    expect(calls).toBe(5)
+  })
+
+  test('synchronous calls stop at the deadline: the engine checks it between calls, not with a timer', async () => {
+    // Fast first calls pass the pace check; then each call keeps the loop busy for 20 ms, so a
+    // timer could fire only after the whole warm-up (200 calls, 4 s).
+    let calls = 0
+    const error = await measureLeak(() => { if (++calls > 5) busy(20) }, { timeout: 600 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LeakTimeoutError)
+    expect((error as Error).message).toMatch(/did not finish within 600 ms: \d+ calls settled \(.* per call\), not enough for a verdict/)
+    expect(calls).toBeLessThan(60)
   })
 })
 
