@@ -23,7 +23,7 @@ export interface LeakOptions {
    * inside the window. A number fixes it.
    */
   iterations?: number
-  /** Heap samples (after full GC) across the screening pass, at least 4. Default 11. */
+  /** Points of the screening pass (rounds + 1), at least 4. Default 11. */
   samples?: number
   /** Retained growth, in bytes per call, at or above which the heap is said to grow. Default 4. */
   threshold?: number

@@ -146,7 +146,7 @@ describe('checkRepeatedTest', () => {
     expect(Object.keys(error)).not.toContain('report')
     expect(error.message).toBe(
       'leakproof: this test retains memory every time it runs.\n' +
-        'It ran 601 times (its 2 beforeEach/afterEach hooks around every run), with forced garbage collection between heap samples.\n\n' +
+        'It ran 601 times (its 2 beforeEach/afterEach hooks around every run), with forced garbage collection before each look at the heap.\n\n' +
         'Leak: the subject retained 40 B per call.\n\n' +
         'Not a leak you can fix? Leave the test out with noLeakCheck(fn); ignore known retention with leakCheckOptions({ ignore }).',
     )

@@ -93,7 +93,7 @@ function runsPhrase(runs: number, hookCount: number | undefined): string {
       : hookCount === 0
         ? 'no beforeEach/afterEach hooks'
         : `its ${hookCount} beforeEach/afterEach hook${hookCount === 1 ? '' : 's'} around every run`
-  return `It ran ${runs} times (${hooks}), with forced garbage collection between heap samples.`
+  return `It ran ${runs} times (${hooks}), with forced garbage collection before each look at the heap.`
 }
 
 /** The error a leaking test fails with: core's LeakError (it carries `.report`), framed for a whole test. */

@@ -7,6 +7,11 @@ export type LeakKind = 'heap' | 'external' | 'resources' | 'listeners'
 export interface HeapSeries {
   /** Calls of the subject made (after warm-up) when each sample was taken. */
   iteration: number[]
+  /**
+   * Heap at each point: with the survivor screen, the heap at the window's start plus the bytes of
+   * the window's objects allocated up to that point and still alive at its end; with the
+   * heap-reading screen, `heapUsed` less code spaces after a full GC.
+   */
   heapUsed: number[]
   external: number[]
   arrayBuffers: number[]
