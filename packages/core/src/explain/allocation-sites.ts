@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path'
 import { matchesAny, type IgnorePattern } from '../options.js'
 import type { AllocationSite } from '../report/types.js'
 import { fileOf, isOwnFrame, isRuntimeFrame, isUserFrame, notInlinable, packageRoot, type CallFrame } from './frames.js'
-import { closeSession, openSession, post, type InspectorSession } from './inspector.js'
+import { closeSession, post, startLiveSampling, type InspectorSession } from './inspector.js'
 
 export interface AllocationSampling {
   /**
@@ -309,20 +309,9 @@ const noSampling: AllocationSampling = { stop: async () => [], wrap: (fn) => fn 
  * inspector the sites are empty).
  */
 export async function startAllocationSampling(intervalBytes = 512): Promise<AllocationSampling> {
-  const session = openSession()
+  const session = await startLiveSampling(intervalBytes)
   if (!session) return noSampling
   const close = () => closeSession(session)
-  try {
-    await post(session, 'HeapProfiler.enable')
-    await post(session, 'HeapProfiler.startSampling', {
-      samplingInterval: Math.max(1, Math.round(intervalBytes)),
-      includeObjectsCollectedByMajorGC: false,
-      includeObjectsCollectedByMinorGC: false,
-    })
-  } catch {
-    close()
-    return noSampling
-  }
   let stopped = false
   return {
     wrap: notInlinable,

@@ -34,3 +34,24 @@ export function closeSession(session: InspectorSession): void {
     // already gone
   }
 }
+
+/**
+ * A session with V8's sampling heap profiler running, keeping only samples whose objects are
+ * still alive (one per `interval` bytes allocated on average); undefined without an inspector.
+ */
+export async function startLiveSampling(interval: number): Promise<InspectorSession | undefined> {
+  const session = openSession()
+  if (!session) return undefined
+  try {
+    await post(session, 'HeapProfiler.enable')
+    await post(session, 'HeapProfiler.startSampling', {
+      samplingInterval: Math.max(1, Math.round(interval)),
+      includeObjectsCollectedByMajorGC: false,
+      includeObjectsCollectedByMinorGC: false,
+    })
+    return session
+  } catch {
+    closeSession(session)
+    return undefined
+  }
+}

@@ -13,7 +13,7 @@
 // profiler's allocation counter) splits the other samples into rounds.
 import v8 from 'node:v8'
 import { isOwnFrame, isRuntimeFrame, notInlinable, packageRoot, type CallFrame } from '../explain/frames.js'
-import { closeSession, openSession, post, type InspectorSession } from '../explain/inspector.js'
+import { closeSession, post, startLiveSampling, type InspectorSession } from '../explain/inspector.js'
 
 interface ProfileNode {
   callFrame: CallFrame
@@ -87,20 +87,8 @@ export function scaled(size: number, interval: number): number {
 }
 
 export async function startSurvivorSampling(interval: number): Promise<SurvivorSampling | undefined> {
-  const session = openSession()
-  if (!session) return undefined
-  try {
-    await post(session, 'HeapProfiler.enable')
-    await post(session, 'HeapProfiler.startSampling', {
-      samplingInterval: Math.max(1, Math.round(interval)),
-      includeObjectsCollectedByMajorGC: false,
-      includeObjectsCollectedByMinorGC: false,
-    })
-  } catch {
-    closeSession(session)
-    return undefined
-  }
-  return new Sampling(session, interval)
+  const session = await startLiveSampling(interval)
+  return session && new Sampling(session, interval)
 }
 
 class Sampling implements SurvivorSampling {
