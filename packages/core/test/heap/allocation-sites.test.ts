@@ -57,8 +57,11 @@ describe('startAllocationSampling', () => {
       leakOne: 'function leakOne',
     }
     expect(names.some((n) => n in declaration)).toBe(true)
-    expect(names).not.toContain('churn')
     const top = sites.find((s) => s.functionName in declaration)!
+    // churn's temporaries (about 500 B a call) are collected; under load its code may still be
+    // optimised inside the window, and that metadata is alive and attributed to it: a few B/call.
+    const churnSite = sites.find((s) => s.functionName === 'churn')
+    expect(churnSite?.bytesPerIteration ?? 0).toBeLessThan(top.bytesPerIteration / 10)
     expect(top.file).toBe(thisFile)
     // V8 reports the function's position; allow the line of its signature.
     expect(Math.abs(top.line - lineOf(declaration[top.functionName]!))).toBeLessThanOrEqual(1)
