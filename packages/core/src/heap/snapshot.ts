@@ -173,76 +173,10 @@ export class HeapSnapshot {
     return this.retainersCache
   }
 
-  /** A convenience view of node i (allocates; use the index methods in hot loops). */
-  node(i: number): HeapNode {
-    if (!Number.isInteger(i) || i < 0 || i >= this.nodeCount) throw new RangeError(`no node ${i}`)
-    return new HeapNode(this, i)
-  }
-
   /** Node index for a snapshot id, or -1 (linear scan). */
   findNodeById(id: number): number {
     const ids = this.nodeId
     for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i
     return -1
-  }
-}
-
-/** Read-only view of one node. */
-export class HeapNode {
-  constructor(
-    readonly snapshot: HeapSnapshot,
-    readonly index: number,
-  ) {}
-  get type(): string {
-    return this.snapshot.nodeTypeName(this.index)
-  }
-  get name(): string {
-    return this.snapshot.nodeNameOf(this.index)
-  }
-  get id(): number {
-    return this.snapshot.nodeIdOf(this.index)
-  }
-  get selfSize(): number {
-    return this.snapshot.selfSize(this.index)
-  }
-  get edgeCount(): number {
-    return this.snapshot.edgeCountOf(this.index)
-  }
-  get edges(): HeapEdge[] {
-    const s = this.snapshot
-    const out: HeapEdge[] = []
-    for (let e = s.firstEdge[this.index]!; e < s.firstEdge[this.index + 1]!; e++) out.push(new HeapEdge(s, e))
-    return out
-  }
-  /** Edges that point at this node. */
-  get retainers(): HeapEdge[] {
-    const s = this.snapshot
-    const r = s.retainers()
-    const out: HeapEdge[] = []
-    for (let k = r.firstRetainer[this.index]!; k < r.firstRetainer[this.index + 1]!; k++) {
-      out.push(new HeapEdge(s, r.retainerEdge[k]!, r.retainerNode[k]!))
-    }
-    return out
-  }
-}
-
-/** Read-only view of one edge. `from` is known when reached through `retainers`. */
-export class HeapEdge {
-  constructor(
-    readonly snapshot: HeapSnapshot,
-    readonly index: number,
-    readonly fromIndex?: number,
-  ) {}
-  get type(): string {
-    return this.snapshot.edgeTypeName(this.index)
-  }
-  get name(): string {
-    return this.snapshot.edgeName(this.index)
-  }
-  get to(): HeapNode {
-    return new HeapNode(this.snapshot, this.snapshot.edgeToNode(this.index))
-  }
-  get from(): HeapNode | undefined {
-    return this.fromIndex === undefined ? undefined : new HeapNode(this.snapshot, this.fromIndex)
   }
 }

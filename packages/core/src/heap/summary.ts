@@ -70,11 +70,6 @@ export function splitTypeKey(key: string): TypeName {
   return k < 0 ? { nodeType: '', name: key } : { nodeType: key.slice(0, k), name: key.slice(k + 1) }
 }
 
-/** True when node i's id belongs to the increasing heap-object sequence (see SnapshotSummary.maxId). */
-export function hasSequentialId(s: HeapSnapshot, i: number, syntheticType = s.nodeTypeIndex('synthetic')): boolean {
-  return s.nodeType[i] !== syntheticType && s.nodeId[i]! % 2 === 1
-}
-
 /** Highest sequential id in the snapshot. */
 export function maxSequentialId(s: HeapSnapshot): number {
   const synthetic = s.nodeTypeIndex('synthetic')

@@ -1,5 +1,5 @@
 import type { SampleSeries } from '../run/series.js'
-import { largestSmoothedJump, meanGrowth, medianIncrement, theilSen } from './statistics.js'
+import { largestSmoothedJump, meanGrowth, median, medianIncrement, theilSen } from './statistics.js'
 
 export interface ScreenResult {
   /** Robust heap growth estimate, bytes per call. */
@@ -100,11 +100,4 @@ export function screenSurvivors(series: SampleSeries, largest: number, threshold
     shrinking: false,
     noisyJump: undefined,
   }
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }

@@ -29,13 +29,6 @@ export function meanGrowth(x: ArrayLike<number>, y: ArrayLike<number>, n = x.len
   return dx === 0 ? 0 : (y[n - 1]! - y[0]!) / dx
 }
 
-/** How many consecutive sample pairs grew by more than `minBytes`. */
-export function roundsThatGrew(y: ArrayLike<number>, n: number, minBytes: number): number {
-  let grew = 0
-  for (let i = 1; i < n; i++) if (y[i]! - y[i - 1]! > minBytes) grew++
-  return grew
-}
-
 /** Median of the per-round growth rates (y[i] - y[i-1]) / (x[i] - x[i-1]). */
 export function medianIncrement(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length): number {
   const rates: number[] = []
