@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup'
 
 // Two builds: the library API (ESM + CJS + d.ts, like @leakproof/core) and the `leakproof` bin
-// (ESM only, with a shebang). The plain-text table comes from @leakproof/core's source
-// (src/core.ts) and is bundled, so the bin needs nothing at run time.
+// (ESM only, with a shebang). The plain-text table comes from @leakproof/core/report, the
+// engine-free part of core (src/core.ts).
 export default defineConfig([
   {
     entry: ['src/index.ts'],

@@ -1,8 +1,4 @@
-// The plain-text table and byte formatting live in @leakproof/core (shared with the Vitest and
-// Jest reporters). They are imported from core's source and bundled into this package, so the
-// CLI runs with nothing else installed and does not load the measuring engine.
-// Once core's index exports `formatRecordsTable`, this can become
-// `export { formatRecordsTable, formatBytes } from '@leakproof/core'`.
-export { formatRecordsTable, sanitizeCell } from '../../core/src/report/table.js'
-export type { RecordsTableOptions } from '../../core/src/report/table.js'
-export { formatBytes } from '../../core/src/report/summary.js'
+// The plain-text table and byte formatting are core's, shared with the Vitest and Jest reporters,
+// through its engine-free `report` subpath: the CLI never loads the measuring engine.
+export { formatRecordsTable, sanitizeCell, formatBytes } from '@leakproof/core/report'
+export type { RecordsTableOptions } from '@leakproof/core/report'

@@ -1,0 +1,15 @@
+// `@leakproof/core/report`: the run-report schema and its formatting, without the engine (no
+// inspector, no GC, no async hooks). What the CLI and the reporters need to read and print reports.
+export { formatBytes, formatSummary } from './summary.js'
+export { formatRecordsTable, sanitizeCell } from './table.js'
+export type { RecordsTableOptions } from './table.js'
+export {
+  runReportSchemaVersion,
+  createRunReport,
+  writeRunReport,
+  appendTestRecord,
+  readTestRecords,
+  recordsDirEnv,
+} from './run-report.js'
+export type { RunReport, TestLeakRecord, TestVerdict } from './run-report.js'
+export type * from './types.js'
