@@ -2,6 +2,7 @@
 // expect. Runs inside each test file's realm, after the test framework is installed.
 
 import { LeakproofUsageError } from '@leakproof/core'
+import { runningTest } from './each-test/circus.js'
 import { abortLeakChecks, registerLeakMatchers, type ExtendableExpect } from './index.js'
 
 const globalExpect = (globalThis as { expect?: ExtendableExpect }).expect
@@ -18,4 +19,4 @@ registerLeakMatchers(globalExpect)
 
 // A test that timed out leaves its measurement running; stop it so the next test can measure.
 const globalAfterEach = (globalThis as { afterEach?: (fn: () => void) => void }).afterEach
-if (typeof globalAfterEach === 'function') globalAfterEach(abortLeakChecks)
+if (typeof globalAfterEach === 'function') globalAfterEach(() => abortLeakChecks(runningTest()))
