@@ -20,4 +20,11 @@ describe('Vitest 4 with only the setup file', () => {
     expect(leak!.failure).toMatch(/\n\s+Order\s+[\d.]+\s/)
     expect(leak!.failure).toMatch(/orders \(Array\)/)
   })
+
+  test('tests with test.extend fixtures run: the setup file\'s hooks destructure their context', () => {
+    const context = digest(run)
+    const extended = run.tests.get('a test with a test.extend fixture runs and measures')
+    expect(extended?.failure, context).toBe('')
+    expect(extended?.status, context).toBe('passed')
+  })
 })

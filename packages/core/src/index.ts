@@ -23,5 +23,8 @@ export type { MatcherContextLike, MatcherResult } from './matchers/index.js'
 // Shared by the adapters: test-file lines from stacks, record file names, per-test mode's measurement.
 export { lineInStack, recordFile, checkRepeatedTest, recordCheckedTest } from './matchers/index.js'
 export type { CheckedTest, RepeatCheck } from './matchers/index.js'
+// Shared by the adapters' setup files: stopping the checks of a test that ended, its timeout.
+export { RunningChecks, testTimeoutFor, raisedTestTimeout } from './matchers/index.js'
+export type { RunningCheck } from './matchers/index.js'
 export { formatRecordsTable, sanitizeCell } from './report/table.js'
 export type { RecordsTableOptions } from './report/table.js'

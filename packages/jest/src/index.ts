@@ -2,11 +2,11 @@
 // (setupFilesAfterEnv); this entry holds their types, the per-test mode controls and
 // `registerLeakMatchers` for the standalone `expect` package.
 
-import { leakMatchers, resolveOptions, type LeakOptions } from '@leakproof/core'
+import { RunningChecks, leakMatchers, resolveOptions, type LeakOptions } from '@leakproof/core'
 // Loads expect's types so that the `declare module 'expect'` augmentation below has a target.
 import type {} from 'expect'
 import { findController, noLeakCheckMark } from './each-test/controller.js'
-import { declarationLine, fullName, type CircusTest } from './each-test/circus.js'
+import { declarationLine, fullName, runningTest } from './each-test/circus.js'
 
 export {
   leakMatchers,
@@ -48,34 +48,18 @@ export function registerLeakMatchers(expect: ExtendableExpect): void {
 
 type MatcherFn = (this: unknown, received: unknown, ...args: unknown[]) => Promise<unknown>
 
-// Measurements still running when their test ends (Jest moved on after a test timeout): aborted by
-// the afterEach hook '@leakproof/jest/setup' registers, so the next test's check can start.
-const inFlight = new Set<AbortController>()
+// toLeak() checks still running when their test ends (Jest moved on after a test timeout): the
+// afterEach hook '@leakproof/jest/setup' registers aborts them, so the next test's check can start.
+const runningChecks = new RunningChecks()
 
-/** Abort every toLeak measurement still running in this test file. */
-export function abortLeakChecks(): void {
-  for (const controller of inFlight) controller.abort()
-  inFlight.clear()
-}
-
-function withAbort(options: unknown): { options: unknown; controller?: AbortController } {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    return { options } // core reports the usage error
-  }
-  const user = (options as LeakOptions | undefined)?.signal
-  if (user !== undefined && !(user instanceof AbortSignal)) return { options } // core reports it
-  const controller = new AbortController()
-  const signal = user ? AbortSignal.any([user, controller.signal]) : controller.signal
-  return { options: { ...(options as LeakOptions | undefined), signal }, controller }
-}
-
-/** jest-circus's running test, from its state on the test file's global. */
-function runningTest(): CircusTest | undefined {
-  const global = globalThis as Record<symbol, unknown>
-  const key = Object.getOwnPropertySymbols(global).find((s) => s.description === 'JEST_STATE_SYMBOL')
-  const state = key ? (global[key] as { currentlyRunningTest?: CircusTest | null } | undefined) : undefined
-  const test = state?.currentlyRunningTest
-  return test && typeof test.name === 'string' ? test : undefined
+/**
+ * Abort the toLeak measurements started by a test (jest-circus's test object), or every one still
+ * running in this test file without an argument. '@leakproof/jest/setup' calls it for the running
+ * test after each test. (`test` has a default so that the function's length stays 0: Jest takes a
+ * hook function with a parameter, as in `afterEach(abortLeakChecks)`, for one that calls `done`.)
+ */
+export function abortLeakChecks(test: unknown = undefined): void {
+  runningChecks.abort(test)
 }
 
 /**
@@ -101,12 +85,11 @@ function tellController(name: string, matcher: MatcherFn, abortable = false): Ma
     async [name](this: unknown, received: unknown, ...args: unknown[]) {
       findController()?.measuresItself(name)
       if (!abortable) return matcher.call(this, received, ...args)
-      const { options, controller } = withAbort(args[0])
-      if (controller) inFlight.add(controller)
+      const check = runningChecks.begin(args[0], runningTest())
       try {
-        return await matcher.call(withRunningTest(this), received, options, ...args.slice(1))
+        return await matcher.call(withRunningTest(this), received, check.options, ...args.slice(1))
       } finally {
-        if (controller) inFlight.delete(controller)
+        check.end()
       }
     },
   }

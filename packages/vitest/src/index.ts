@@ -1,7 +1,7 @@
 // `@leakproof/vitest`: used inside test files and setup files (it imports 'vitest').
 // The plugin is `@leakproof/vitest/plugin`, the reporter `@leakproof/vitest/reporter`.
 export type { LeakproofMatchers } from './augment.js'
-export { registerLeakMatchers } from './runtime/matchers.js'
+export { registerLeakMatchers, abortLeakChecks } from './runtime/matchers.js'
 export { installEachTest } from './runtime/each-test.js'
 export { leakTest, checkEachTest } from './runtime/markers.js'
 export type { LeakTestApi, LeakTestFn } from './runtime/markers.js'

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readFileSync } from 'node:fs'
-import { defaultOptions, type LeakOptions } from '@leakproof/core'
+import { defaultOptions, testTimeoutFor, type LeakOptions } from '@leakproof/core'
 import {
   checkSerializableOptions,
   encodeSettings,
@@ -59,17 +59,12 @@ interface PluginContextLike {
 }
 
 const exposeGcFlag = '--expose-gc'
-/** Lowest testTimeout the plugin sets (when the project sets none). */
-const minTestTimeout = 60_000
 /**
  * testTimeout the plugin sets when the project sets none and leaves the engine's `timeout` at its
- * default: twice that, so the engine's own timeout error (which says what to change) comes first.
+ * default (core's `testTimeoutFor`: twice that, at least 60 s, so the engine's own timeout error,
+ * which says what to change, comes first). The setup file raises Vitest's default to the same.
  */
 export const defaultTestTimeout = testTimeoutFor(defaultOptions.timeout)
-
-function testTimeoutFor(engineTimeout: number): number {
-  return Math.max(minTestTimeout, 2 * engineTimeout)
-}
 /** Pools that run tests in child processes, which accept V8 flags on their command line. */
 const processPools = new Set(['forks', 'vmForks'])
 

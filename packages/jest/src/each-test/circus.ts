@@ -45,6 +45,26 @@ export interface CircusEvent {
 
 export const ROOT_DESCRIBE_BLOCK_NAME = 'ROOT_DESCRIBE_BLOCK'
 
+/** What the matchers and the setup file read of circus's state (in a test file's realm). */
+export interface CircusRunState {
+  currentlyRunningTest?: CircusTest | null
+  /** The default test timeout: Jest's 5000, or the config's `testTimeout` (set before setup files run). */
+  testTimeout?: unknown
+}
+
+/** jest-circus's state, on the test file's global (undefined under another test runner). */
+export function circusState(): CircusRunState | undefined {
+  const global = globalThis as Record<symbol, unknown>
+  const key = Object.getOwnPropertySymbols(global).find((s) => s.description === 'JEST_STATE_SYMBOL')
+  return key ? (global[key] as CircusRunState | undefined) : undefined
+}
+
+/** jest-circus's running test (also while its hooks run). */
+export function runningTest(): CircusTest | undefined {
+  const test = circusState()?.currentlyRunningTest
+  return test && typeof test.name === 'string' ? test : undefined
+}
+
 /** Describe block names and the test name, without circus's root block. */
 export function titlePath(test: CircusTest): string[] {
   const parts = [test.name]

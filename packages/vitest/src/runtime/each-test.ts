@@ -64,9 +64,10 @@ export function testSetting(task: TaskLike): LeakOptions | undefined {
 
 /** Register the per-test mode's hook on the current test file (the setup file does this). */
 export function installEachTest(): void {
-  beforeEach((context: unknown) => {
+  // The context is destructured: Vitest parses a hook's first parameter for the test.extend
+  // fixtures it uses, and fails every test of a file with fixtures when it is a plain name.
+  beforeEach(({ task }: { task?: TaskLike }) => {
     if (replaying) return
-    const task = (context as { task?: TaskLike }).task
     if (!task || task.type !== 'test' || task.fails) return
     const options = testSetting(task)
     if (!options) return

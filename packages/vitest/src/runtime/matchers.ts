@@ -1,5 +1,5 @@
 // Registration of core's matchers (the matcher logic lives in @leakproof/core, once).
-import { leakMatchers, type LeakOptions } from '@leakproof/core'
+import { RunningChecks, leakMatchers, type LeakOptions } from '@leakproof/core'
 import { mergeOptions } from '../config.js'
 import { workerSettings } from './settings.js'
 import { expect, runningTest, type TaskLike } from './vitest-api.js'
@@ -7,6 +7,22 @@ import { expect, runningTest, type TaskLike } from './vitest-api.js'
 type MatcherThis = ThisParameterType<typeof leakMatchers.toLeak>
 
 let leakAssertions = 0
+
+// toLeak() checks still running, by test: a test that timed out leaves its check running (Vitest
+// moves on), and the next test's check would fail with "another leak measurement is already
+// running". '@leakproof/vitest/setup' aborts a test's checks in an afterEach hook.
+const runningChecks = new RunningChecks()
+
+/**
+ * Abort the `toLeak()` checks started by a test — given its task (`context.task`) or its test
+ * context — or every running check of this test file without an argument.
+ * '@leakproof/vitest/setup' calls it when each test ends: `afterEach(({ task }) => abortLeakChecks(task))`
+ * (a hook's first parameter must be destructured in files that use test.extend fixtures).
+ */
+export function abortLeakChecks(test: unknown = undefined): void {
+  const task = typeof test === 'object' && test !== null && 'task' in test ? (test as { task: unknown }).task : test
+  runningChecks.abort(task)
+}
 
 /** How many leak assertions (toLeak / toBeCollected) this module has run: per-test mode skips tests that make their own. */
 export function leakAssertionCount(): number {
@@ -40,7 +56,9 @@ export function registerLeakMatchers(defaults?: LeakOptions, expectInstance: { e
     toLeak(this: MatcherThis, received: unknown, options?: LeakOptions) {
       leakAssertions++
       const merged = options === undefined ? base : isPlainOptions(options) ? mergeOptions(base, options) : options
-      return leakMatchers.toLeak.call(withTestLine(this), received, merged)
+      const check = runningChecks.begin(merged, (this as { task?: TaskLike }).task ?? runningTest())
+      const result = leakMatchers.toLeak.call(withTestLine(this), received, check.options as LeakOptions | undefined)
+      return result.finally(check.end)
     },
     // Not async and captures nothing: the received object must not be kept alive by this frame.
     toBeCollected(this: MatcherThis, received: unknown, options?: { timeout?: number }) {

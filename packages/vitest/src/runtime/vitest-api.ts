@@ -68,7 +68,7 @@ export type HookSequence = 'stack' | 'list' | 'parallel'
 
 /** Vitest's per-worker state (3, 4 and 5 keep it on globalThis under this name). */
 interface WorkerStateLike {
-  config?: { sequence?: { hooks?: HookSequence } }
+  config?: { sequence?: { hooks?: HookSequence }; testTimeout?: number }
   /** The file while it is collected, then the suite or test that runs. */
   current?: SuiteLike & { type?: string }
 }
@@ -77,6 +77,15 @@ const workerState = () => (globalThis as { __vitest_worker__?: WorkerStateLike }
 /** The project's `sequence.hooks` setting (default 'stack'), as the worker received it. */
 export function hookSequence(): HookSequence {
   return workerState()?.config?.sequence?.hooks ?? 'stack'
+}
+
+/**
+ * The test timeout new tests of this file get: the project's `testTimeout` (Vitest's default when
+ * it sets none) as the worker received it, with any `vi.setConfig` of the file's setup files.
+ */
+export function configuredTestTimeout(): number | undefined {
+  const timeout = workerState()?.config?.testTimeout
+  return typeof timeout === 'number' ? timeout : undefined
 }
 
 /** True while a test (or its hooks) runs, as opposed to while test files are collected. */
@@ -105,4 +114,4 @@ export function testName(task: TaskLike): string {
   return names.join(' > ')
 }
 
-export const { expect, beforeEach, onTestFinished, inject } = vitest
+export const { expect, beforeEach, afterEach, onTestFinished, inject, vi } = vitest

@@ -1,0 +1,80 @@
+// What the adapters share for leak checks that outlive their test (RunningChecks) and for the test
+// timeout their setup files set (testTimeoutFor / raisedTestTimeout).
+import { describe, expect, test } from 'vitest'
+import { LeakAbortError, RunningChecks, defaultOptions, measureLeak, raisedTestTimeout, testTimeoutFor } from '../../src/index.js'
+
+const signalOf = (options: unknown) => (options as { signal: AbortSignal }).signal
+
+describe('RunningChecks', () => {
+  test('aborts the checks of the test that ended, and those of no known test', () => {
+    const checks = new RunningChecks()
+    const [a, b] = [{ name: 'a' }, { name: 'b' }]
+    const ofA = checks.begin({ iterations: 50 }, a)
+    const ofB = checks.begin(undefined, b)
+    const ofNobody = checks.begin({})
+    expect(ofA.options).toMatchObject({ iterations: 50 })
+    expect(checks.size).toBe(3)
+
+    checks.abort(a)
+    expect(signalOf(ofA.options).aborted).toBe(true)
+    expect(signalOf(ofNobody.options).aborted).toBe(true)
+    expect(signalOf(ofB.options).aborted).toBe(false)
+    expect(checks.size).toBe(1)
+
+    ofB.end()
+    expect(checks.size).toBe(0)
+    checks.abort()
+    expect(signalOf(ofB.options).aborted).toBe(false)
+  })
+
+  test('without a test, aborts every check', () => {
+    const checks = new RunningChecks()
+    const started = [checks.begin({}, 'a'), checks.begin({}, 'b')]
+    checks.abort()
+    expect(started.map((c) => signalOf(c.options).aborted)).toEqual([true, true])
+  })
+
+  test("keeps the user's own signal working", () => {
+    const checks = new RunningChecks()
+    const user = new AbortController()
+    const check = checks.begin({ signal: user.signal }, 'a')
+    expect(signalOf(check.options)).not.toBe(user.signal)
+    user.abort()
+    expect(signalOf(check.options).aborted).toBe(true)
+  })
+
+  test('passes options it cannot extend through, for the engine to reject', () => {
+    const checks = new RunningChecks()
+    for (const options of [null, 'fast', [1], { signal: 'stop' }]) {
+      expect(checks.begin(options, 'a').options).toBe(options)
+    }
+    expect(checks.size).toBe(0)
+  })
+
+  test('an aborted measurement frees the slot at once: the next one can start', async () => {
+    const checks = new RunningChecks()
+    const slow = checks.begin({ warmup: 1000 }, 'timed out')
+    const first = measureLeak(() => new Promise((resolve) => setTimeout(resolve, 5)), slow.options as object)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    checks.abort('timed out')
+    await expect(first).rejects.toBeInstanceOf(LeakAbortError)
+    const next = await measureLeak(() => ({}), { warmup: 20, iterations: 40, samples: 5 })
+    expect(next.leaked).toBe(false)
+  })
+})
+
+describe('the test timeout the setup files set', () => {
+  test("twice the engine's timeout, at least 60 s", () => {
+    expect(testTimeoutFor()).toBe(2 * defaultOptions.timeout)
+    expect(testTimeoutFor(1000)).toBe(60_000)
+    expect(testTimeoutFor(90_000)).toBe(180_000)
+  })
+
+  test("raised only from the framework's default", () => {
+    expect(raisedTestTimeout(5000, 5000)).toBe(testTimeoutFor())
+    expect(raisedTestTimeout(5000, 5000, 90_000)).toBe(180_000)
+    expect(raisedTestTimeout(10_000, 5000)).toBeUndefined() // configured longer: kept
+    expect(raisedTestTimeout(2000, 5000)).toBeUndefined() // configured shorter: kept
+    expect(raisedTestTimeout(200_000, 200_000)).toBeUndefined() // a default that is long enough
+  })
+})
