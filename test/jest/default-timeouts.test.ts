@@ -35,6 +35,14 @@ describe('Jest 30, setup file only, default timeouts', () => {
     expect(timedOut.failureMessages.join('\n'), why).toContain('Exceeded timeout of 300 ms')
     expect(result('the next check runs after a timed-out one').status, why).toBe('passed')
     expect(run.output, why).not.toContain('already running')
-    expect(run.json?.numTotalTests, why).toBe(5)
+    expect(run.json?.numTotalTests, why).toBe(7)
+  })
+
+  test('a check that is not awaited fails its own test, and the next test measures', () => {
+    const why = describeRun(run)
+    const unawaited = result('a check that is not awaited')
+    expect(unawaited.status, why).toBe('failed')
+    expect(unawaited.failureMessages.join('\n'), why).toContain('toLeak() was not awaited')
+    expect(result('the next check runs after an unawaited one').status, why).toBe('passed')
   })
 })

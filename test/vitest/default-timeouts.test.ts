@@ -31,6 +31,13 @@ describe('Vitest 4, setup file only, default timeouts', () => {
     expect(run.output, context).not.toContain('already running')
     // The aborted check's rejection reaches nobody: no unhandled error fails the run.
     expect(run.output, context).not.toMatch(/Unhandled (Error|Rejection)/i)
-    expect(run.tests.size, context).toBe(5)
+    expect(run.tests.size, context).toBe(7)
+  })
+
+  test('a check that is not awaited fails its own test, and the next test measures', () => {
+    const context = digest(run)
+    expect(run.tests.get('a check that is not awaited')?.status, context).toBe('failed')
+    expect(run.output, context).toContain('toLeak() was not awaited')
+    expect(run.tests.get('the next check runs after an unawaited one')?.status, context).toBe('passed')
   })
 })

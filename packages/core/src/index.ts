@@ -24,7 +24,7 @@ export type { MatcherContextLike, MatcherResult } from './matchers/index.js'
 export { lineInStack, recordFile, checkRepeatedTest, recordCheckedTest } from './matchers/index.js'
 export type { CheckedTest, RepeatCheck } from './matchers/index.js'
 // Shared by the adapters' setup files: stopping the checks of a test that ended, its timeout.
-export { RunningChecks, testTimeoutFor, raisedTestTimeout } from './matchers/index.js'
+export { RunningChecks, notAwaitedError, testTimeoutFor, raisedTestTimeout } from './matchers/index.js'
 export type { RunningCheck } from './matchers/index.js'
 export { formatRecordsTable, sanitizeCell } from './report/table.js'
 export type { RecordsTableOptions } from './report/table.js'

@@ -151,11 +151,11 @@ function firstCallError(opts: ResolvedOptions, state: CallState): LeakTimeoutErr
  * After warm-up's first calls: a subject too slow for the calls a verdict needs within the
  * timeout fails now, with its cost per call and what to change, rather than at the timeout.
  */
-function checkPace(opts: ResolvedOptions, state: CallState, elapsedMs: number): void {
-  if (state.settled === 0) return
-  const perCall = elapsedMs / state.settled
+function checkPace(opts: ResolvedOptions, calls: number, elapsedMs: number, spentMs: number): void {
+  if (calls === 0) return
+  const perCall = elapsedMs / calls
   const needed = opts.warmup + opts.iterations
-  const projected = perCall * needed
+  const projected = spentMs + perCall * needed
   if (projected <= opts.timeout) return
   const fits = Math.max(1, Math.floor(opts.timeout / perCall / 3))
   throw new LeakTimeoutError(
@@ -190,17 +190,21 @@ async function run(
   // hooks) that must not land in the measured rounds. Only growth between checkpoints counts.
   resources?.begin()
   const warmupStarted = performance.now()
-  // The first few calls tell the subject's pace; the rest of the warm-up follows.
-  const probe = Math.min(opts.warmup, pacingCalls)
+  // The first call may do one-time work (a lazy initialisation): the next few tell the subject's
+  // pace; the rest of the warm-up follows.
+  findings.warmup = await callRepeatedly(state, Math.min(opts.warmup, 1))
+  const probe = Math.min(opts.warmup - findings.warmup, pacingCalls)
   const rssBefore = process.memoryUsage.rss()
-  findings.warmup = await callRepeatedly(state, probe)
+  const probeStarted = performance.now()
+  const probed = await callRepeatedly(state, probe)
+  findings.warmup += probed
   // A subject that would exhaust memory before the timeout gets its leak verdict from the
   // memory guard instead.
-  const rssPerCall = (process.memoryUsage.rss() - rssBefore) / Math.max(1, state.settled)
+  const rssPerCall = (process.memoryUsage.rss() - rssBefore) / Math.max(1, probed)
   if (rssPerCall * (opts.warmup + opts.iterations) < state.rssLimit - rssBefore) {
-    checkPace(opts, state, performance.now() - warmupStarted)
+    checkPace(opts, probed, performance.now() - probeStarted, performance.now() - warmupStarted)
   }
-  findings.warmup += await callRepeatedly(state, opts.warmup - probe)
+  findings.warmup += await callRepeatedly(state, opts.warmup - findings.warmup)
   const warmupCallMs = (performance.now() - warmupStarted) / Math.max(1, findings.warmup)
   findings.decision.push({
     stage: 'warmup',

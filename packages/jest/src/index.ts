@@ -58,8 +58,8 @@ const runningChecks = new RunningChecks()
  * test after each test. (`test` has a default so that the function's length stays 0: Jest takes a
  * hook function with a parameter, as in `afterEach(abortLeakChecks)`, for one that calls `done`.)
  */
-export function abortLeakChecks(test: unknown = undefined): void {
-  runningChecks.abort(test)
+export function abortLeakChecks(test: unknown = undefined): number {
+  return runningChecks.abort(test)
 }
 
 /**
@@ -88,6 +88,11 @@ function tellController(name: string, matcher: MatcherFn, abortable = false): Ma
       const check = runningChecks.begin(args[0], runningTest())
       try {
         return await matcher.call(withRunningTest(this), received, check.options, ...args.slice(1))
+      } catch (error) {
+        // Stopped because its test ended: that test has failed already (a timeout, or not awaited).
+        const isNot = (this as { isNot?: boolean }).isNot === true
+        if (check.abortedAtTestEnd) return { pass: !isNot, message: () => 'the leak check was stopped: its test had ended' }
+        throw error
       } finally {
         check.end()
       }

@@ -2,7 +2,7 @@
 // expect, aborts the checks of a test when it ends, and gives leak checks a test timeout they fit
 // in. Runs inside each test file's realm, after the test framework is installed.
 
-import { LeakproofUsageError, raisedTestTimeout } from '@leakproof/core'
+import { LeakproofUsageError, notAwaitedError, raisedTestTimeout } from '@leakproof/core'
 import { circusState, runningTest } from './each-test/circus.js'
 import { abortLeakChecks, registerLeakMatchers, type ExtendableExpect } from './index.js'
 
@@ -18,9 +18,17 @@ if (!globalExpect || typeof globalExpect.extend !== 'function') {
 
 registerLeakMatchers(globalExpect)
 
-// A test that timed out leaves its measurement running; stop it so the next test can measure.
+// A test that timed out leaves its measurement running; stop it so the next test can measure. A
+// test that passed with its check still running never awaited it: it fails here, not the next
+// test with "another leak measurement is already running".
 const globalAfterEach = (globalThis as { afterEach?: (fn: () => void) => void }).afterEach
-if (typeof globalAfterEach === 'function') globalAfterEach(() => abortLeakChecks(runningTest()))
+if (typeof globalAfterEach === 'function') {
+  globalAfterEach(() => {
+    const test = runningTest() as { errors?: unknown[] } | undefined
+    const stillRunning = abortLeakChecks(test)
+    if (stillRunning > 0 && (test?.errors?.length ?? 0) === 0) throw notAwaitedError('toLeak')
+  })
+}
 
 /** Jest's default `testTimeout`. */
 const jestDefaultTestTimeout = 5_000

@@ -1,7 +1,7 @@
 // `@leakproof/vitest/setup`: add to `test.setupFiles` (the plugin does it for you). Runs before each
 // test file: registers the `toLeak` / `toBeCollected` matchers and the per-test mode's hook, aborts
 // the checks of a test when it ends, and gives leak checks a test timeout they fit in.
-import { raisedTestTimeout } from '@leakproof/core'
+import { notAwaitedError, raisedTestTimeout } from '@leakproof/core'
 import { abortLeakChecks, installEachTest, registerLeakMatchers } from './index.js'
 import { workerSettings } from './runtime/settings.js'
 import { afterEach, configuredTestTimeout, vi } from './runtime/vitest-api.js'
@@ -10,8 +10,14 @@ registerLeakMatchers()
 installEachTest()
 
 // A test that timed out leaves its toLeak() check running: stop it, so the next test can measure.
+// A test that passed with its check still running never awaited it: it fails here, not the next
+// test with "another leak measurement is already running".
 // (Destructured: Vitest parses a hook's first parameter for the test.extend fixtures it uses.)
-afterEach(({ task }: { task?: unknown }) => abortLeakChecks(task))
+afterEach(({ task }: { task?: { result?: { state?: string; errors?: unknown[] } } }) => {
+  const stillRunning = abortLeakChecks(task)
+  const failed = task?.result?.state === 'fail' || (task?.result?.errors?.length ?? 0) > 0
+  if (stillRunning > 0 && !failed) throw notAwaitedError('toLeak')
+})
 
 /** Vitest's default `testTimeout` (outside browser mode, which leakproof does not support). */
 const vitestDefaultTestTimeout = 5_000

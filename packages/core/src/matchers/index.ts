@@ -9,6 +9,6 @@ export type { CheckedTest, RepeatCheck } from './each-test.js'
 
 /** The matchers, ready for `expect.extend(leakMatchers)` in Vitest, Jest or the `expect` package. */
 export const leakMatchers = { toLeak, toBeCollected }
-export { RunningChecks } from './running-checks.js'
+export { RunningChecks, notAwaitedError } from './running-checks.js'
 export type { RunningCheck } from './running-checks.js'
 export { testTimeoutFor, raisedTestTimeout } from './test-timeout.js'

@@ -3,6 +3,7 @@
 // the next test's check would fail with "another leak measurement is already running". The
 // adapters start every `toLeak()` through `RunningChecks.begin` and, when a test ends (an
 // afterEach hook their setup files register), abort the checks that test started.
+import { LeakproofUsageError } from '../errors.js'
 import type { LeakOptions } from '../options.js'
 
 /** A started check: the options to measure with (they carry the abort signal) and its cleanup. */
@@ -10,6 +11,21 @@ export interface RunningCheck {
   options: unknown
   /** Call when the check has settled, whatever the outcome. */
   end(): void
+  /**
+   * Whether `abort()` stopped it because its test had ended: its outcome then belongs to no
+   * assertion (the test already failed, by a timeout or by the not-awaited error), and the
+   * adapter settles the matcher quietly rather than leave a rejection nobody handles.
+   */
+  readonly abortedAtTestEnd: boolean
+}
+
+/** The error a test fails with when its leak assertion was still running as it ended. */
+export function notAwaitedError(matcher: string): Error {
+  return new LeakproofUsageError(
+    `${matcher}() was not awaited: its measurement was still running when the test ended, so the ` +
+      `test would have passed without a verdict. ${matcher}() returns a promise: write ` +
+      `\`await expect(fn).not.${matcher}()\` (and make the test function async).`,
+  )
 }
 
 /** The `toLeak()` measurements running in this test file, by the test that started them. */
@@ -27,29 +43,36 @@ export class RunningChecks {
    */
   begin(options: unknown, test?: unknown): RunningCheck {
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-      return { options, end: () => {} }
+      return { options, end: () => {}, abortedAtTestEnd: false }
     }
     const user = (options as LeakOptions | undefined)?.signal
-    if (user !== undefined && !(user instanceof AbortSignal)) return { options, end: () => {} }
+    if (user !== undefined && !(user instanceof AbortSignal)) return { options, end: () => {}, abortedAtTestEnd: false }
     const controller = new AbortController()
     const signal = user ? AbortSignal.any([user, controller.signal]) : controller.signal
     this.running.set(controller, test)
     return {
       options: { ...(options as LeakOptions | undefined), signal },
       end: () => void this.running.delete(controller),
+      get abortedAtTestEnd() {
+        return controller.signal.aborted
+      },
     }
   }
 
   /**
    * Abort the checks started by `test`, and those whose test is unknown. Without an argument,
-   * every running check. The engine stops the measurement and frees its slot at once.
+   * every running check. The engine stops the measurement and frees its slot at once. Returns how
+   * many of them `test` itself started (for the not-awaited check).
    */
-  abort(test?: unknown): void {
+  abort(test?: unknown): number {
+    let own = 0
     for (const [controller, owner] of this.running) {
       if (test !== undefined && owner !== undefined && owner !== test) continue
+      if (test !== undefined && owner === test) own++
       this.running.delete(controller)
       controller.abort()
     }
+    return own
   }
 
   /** How many checks are running (for tests). */

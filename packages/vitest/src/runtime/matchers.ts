@@ -19,9 +19,9 @@ const runningChecks = new RunningChecks()
  * '@leakproof/vitest/setup' calls it when each test ends: `afterEach(({ task }) => abortLeakChecks(task))`
  * (a hook's first parameter must be destructured in files that use test.extend fixtures).
  */
-export function abortLeakChecks(test: unknown = undefined): void {
+export function abortLeakChecks(test: unknown = undefined): number {
   const task = typeof test === 'object' && test !== null && 'task' in test ? (test as { task: unknown }).task : test
-  runningChecks.abort(task)
+  return runningChecks.abort(task)
 }
 
 /** How many leak assertions (toLeak / toBeCollected) this module has run: per-test mode skips tests that make their own. */
@@ -57,8 +57,15 @@ export function registerLeakMatchers(defaults?: LeakOptions, expectInstance: { e
       leakAssertions++
       const merged = options === undefined ? base : isPlainOptions(options) ? mergeOptions(base, options) : options
       const check = runningChecks.begin(merged, (this as { task?: TaskLike }).task ?? runningTest())
+      const isNot = (this as { isNot?: boolean }).isNot === true
       const result = leakMatchers.toLeak.call(withTestLine(this), received, check.options as LeakOptions | undefined)
-      return result.finally(check.end)
+      return result
+        .catch((error: unknown) => {
+          // Stopped because its test ended: that test has failed already (a timeout, or not awaited).
+          if (check.abortedAtTestEnd) return { pass: !isNot, message: () => 'the leak check was stopped: its test had ended' }
+          throw error
+        })
+        .finally(check.end)
     },
     // Not async and captures nothing: the received object must not be kept alive by this frame.
     toBeCollected(this: MatcherThis, received: unknown, options?: { timeout?: number }) {
