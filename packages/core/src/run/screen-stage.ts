@@ -1,6 +1,7 @@
 // The screen: a cheap first look at whether the subject's calls retain memory. Two ways:
 // - survivors (the default): objects the measured calls allocated that are still alive, sampled
-//   by V8's heap profiler, after scavenges only; a full collection only when they look suspect.
+//   by V8's heap profiler; scavenges between rounds, one full collection (V8's, when it reports
+//   the profile) at the end, a few more only when the survivors look suspect.
 // - heap readings (without an inspector, or for a subject that allocates so much that sampling
 //   could not see a threshold-sized leak): a full GC and a heap reading after every round.
 import type { ForcedGc } from '../gc/force-gc.js'
@@ -32,7 +33,6 @@ export interface ScreenStageResult {
   screened: ScreenResult | undefined
   /** Wall time of the measured calls, for sizing later intervals. */
   callMs: number
-  method: 'survivors' | 'heap readings'
 }
 
 /** Expected samples a threshold-sized leak must give over the window for sampling to see it. */
@@ -166,7 +166,7 @@ async function screenBySurvivors(input: ScreenStageInput, interval: number): Pro
       })
       if (!suspect) break
     }
-    return { screened, callMs, method: 'survivors' }
+    return { screened, callMs }
   } finally {
     await sampling.stop()
   }
@@ -243,5 +243,5 @@ async function screenByReadings(input: ScreenStageInput): Promise<ScreenStageRes
           : 'heap grew across rounds; confirming with heap snapshots (user objects vs. code and V8 internals)',
     })
   }
-  return { screened, callMs, method: 'heap readings' }
+  return { screened, callMs }
 }

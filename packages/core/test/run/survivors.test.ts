@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { countSurvivors, scaled } from '../../src/run/survivors.js'
+import { samplingInterval } from '../../src/run/screen-stage.js'
 
 const root = '/proj/node_modules/@leakproof/core'
 let nextId = 1
@@ -48,5 +49,17 @@ describe('countSurvivors', () => {
   test('scaled bytes: a small object stands for about one interval, a large one for itself', () => {
     expect(scaled(16, 256)).toBeCloseTo(256 + 8, -1)
     expect(scaled(1 << 20, 256)).toBeCloseTo(1 << 20)
+  })
+})
+
+describe('samplingInterval', () => {
+  test.each([
+    // [threshold, calls, bytes allocated per call, interval]: a threshold leak gives 64 samples a
+    // window, never finer than 128 B, never more than 200 000 samples a window.
+    [4, 4000, 200, 250],
+    [4, 400, 200, 128],
+    [4, 2000, 100_000, 1000],
+  ])('threshold %d, %d calls, %d B a call: 1 sample per %d B', (threshold, calls, allocated, interval) => {
+    expect(samplingInterval(threshold, calls, allocated)).toBe(interval)
   })
 })
