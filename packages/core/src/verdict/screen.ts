@@ -12,6 +12,12 @@ export interface ScreenResult {
   shrinking: boolean
   /** Largest heap change between two rounds, when it was too large for the series to prove flatness. */
   noisyJump: number | undefined
+  /**
+   * One surviving object alone is a threshold-sized leak (survivor screen): a backing store that
+   * grows by doubling. A later window may hold no doubling at all, so only snapshots, whose
+   * intervals escalate, can clear it.
+   */
+  heapStep?: boolean
 }
 
 /**
@@ -92,10 +98,12 @@ export function screenSurvivors(series: SampleSeries, largest: number, threshold
   const externalSlope = theilSen(x, series.external, n)
   const externalGrowth = series.external[n - 1]! - series.external[0]!
   const externalMean = meanGrowth(x, series.external, n)
+  const step = calls > 0 && largest >= threshold * calls
   return {
     heapSlope,
     externalSlope,
-    heapSuspect: calls > 0 && (steady >= threshold / 2 || largest >= threshold * calls || heapSlope >= 4 * threshold),
+    heapStep: step,
+    heapSuspect: calls > 0 && (steady >= threshold / 2 || step || heapSlope >= 4 * threshold),
     externalSuspect: externalGrowth >= externalFloorBytes && (externalSlope >= threshold || externalMean >= threshold),
     shrinking: false,
     noisyJump: undefined,

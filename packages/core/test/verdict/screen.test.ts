@@ -74,6 +74,11 @@ describe('screenSurvivors', () => {
     })
   }
 
+  test('a step is marked as one: only snapshots can clear it, not a second window', () => {
+    expect(screenSurvivors(survivors([0, 0, 0, 0, 0, 0, 35e3, 0, 0, 0]), 35e3, 4).heapStep).toBe(true)
+    expect(screenSurvivors(survivors(Array(10).fill(27e3)), 72, 4).heapStep).toBe(false)
+  })
+
   test('the heap rate is the survivors per call over the window', () => {
     const result = screenSurvivors(survivors(Array(10).fill(4000)), 100, 4)
     expect(result.heapSlope).toBe(10)
