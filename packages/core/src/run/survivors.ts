@@ -5,12 +5,13 @@
 // collection, the samples are the objects allocated since sampling began that are still alive:
 // what the calls retained, at the object level, whatever the rest of the heap holds. That needs
 // no stable heap total, so neither a large host heap (a Jest or jsdom worker) nor the garbage of
-// earlier tests moves it, and young garbage dies in a scavenge, which costs what the subject's own
-// young objects cost rather than a full collection of the worker's heap.
+// earlier tests moves it, and one full collection per window is enough (V8's own, when it reports
+// the profile) where a series of heap totals needed one per round.
 //
 // Boundaries between rounds are marked by allocating one large array per boundary: an object of
-// 128 KB is sampled with certainty at any interval used here, and its sample's ordinal (the
-// profiler's allocation counter) splits the other samples into rounds.
+// 128 KB is all but certainly sampled at the intervals used here (at most a few KB), and its
+// sample's ordinal (the profiler's allocation counter) splits the other samples into rounds. A
+// marker that was not sampled makes the count undefined, and the screen falls back to heap readings.
 import v8 from 'node:v8'
 import { isOwnFrame, isRuntimeFrame, notInlinable, packageRoot, type CallFrame } from '../explain/frames.js'
 import { closeSession, post, startLiveSampling, type InspectorSession } from '../explain/inspector.js'
