@@ -3,21 +3,12 @@ export type { Subject } from './measure.js'
 export { resolveOptions, defaultOptions } from './options.js'
 export type { LeakOptions, ResolvedOptions, IgnoreOptions, IgnorePattern } from './options.js'
 export { LeakError, LeakproofUsageError, SubjectError, LeakTimeoutError, LeakAbortError } from './errors.js'
-export { formatBytes, formatSummary } from './report/summary.js'
-export {
-  runReportSchemaVersion,
-  createRunReport,
-  writeRunReport,
-  appendTestRecord,
-  readTestRecords,
-  recordsDirEnv,
-} from './report/run-report.js'
-export type { RunReport, TestLeakRecord, TestVerdict } from './report/run-report.js'
+// Run reports and their formatting: the same names as the engine-free '@leakproof/core/report'.
+export * from './report/index.js'
 export { trackCollection } from './resources/index.js'
 export type { CollectionTracker } from './resources/index.js'
 export { getGc } from './gc/force-gc.js'
 export { fakeTimersActive } from './gc/timers.js'
-export type * from './report/types.js'
 export { leakMatchers, toLeak, toBeCollected } from './matchers/index.js'
 export type { MatcherContextLike, MatcherResult } from './matchers/index.js'
 // Shared by the adapters: test-file lines from stacks, record file names, per-test mode's measurement.
@@ -26,5 +17,3 @@ export type { CheckedTest, RepeatCheck } from './matchers/index.js'
 // Shared by the adapters' setup files: stopping the checks of a test that ended, its timeout.
 export { RunningChecks, notAwaitedError, testTimeoutFor, raisedTestTimeout } from './matchers/index.js'
 export type { RunningCheck } from './matchers/index.js'
-export { formatRecordsTable, sanitizeCell } from './report/table.js'
-export type { RecordsTableOptions } from './report/table.js'
