@@ -1,38 +1,11 @@
 import type { ResolvedOptions } from '../options.js'
 import type { GcSource } from '../gc/force-gc.js'
-import type { SampleSeries } from '../run/series.js'
-import type { ScreenResult } from '../verdict/screen.js'
+import type { Findings } from '../run/findings.js'
 import { formatSummary } from './summary.js'
-import type {
-  AllocationSite,
-  DecisionStep,
-  GcStats,
-  LeakKind,
-  LeakReport,
-  ListenerLeak,
-  ResourceLeak,
-  RetainedType,
-  RetainerPath,
-} from './types.js'
+import type { GcStats, LeakKind, LeakReport } from './types.js'
 
-/** What the stages found, filled in as the measurement proceeds. */
-export interface Findings {
-  decision: DecisionStep[]
-  warmup: number
-  measured: number
-  series?: SampleSeries
-  screen?: ScreenResult
-  heapLeak?: boolean
-  externalLeak?: boolean
-  heapRate?: number
-  externalRate?: number
-  retainedTypes?: RetainedType[]
-  retainerPaths?: RetainerPath[]
-  allocationSites?: AllocationSite[]
-  resources?: ResourceLeak[]
-  listeners?: ListenerLeak[]
-  snapshots?: string[]
-}
+// What the stages found is the run's (run/findings.ts); named here too, for measure.ts.
+export type { Findings }
 
 const round = (n: number) => Math.round(n * 10) / 10
 

@@ -6,10 +6,10 @@ import { analyzeSnapshots } from '../explain/three-snapshots.js'
 import { startAllocationSampling } from '../explain/allocation-sites.js'
 import { cacheScriptLineEnds } from '../heap/script-lines.js'
 import type { ResolvedOptions } from '../options.js'
-import type { Findings } from '../report/build-report.js'
 import { confirm, minIntervalGrowth, type SnapshotPoint } from '../verdict/confirm.js'
 import { drainImmediates } from '../gc/settle.js'
 import { callRepeatedly, type CallState } from './call-subject.js'
+import type { Findings } from './findings.js'
 import { drain, readHeap } from './heap-reading.js'
 
 export interface ConfirmStageInput {

@@ -1,4 +1,5 @@
 import v8 from 'node:v8'
+import type { HeapReading } from '../samples/series.js'
 
 /** Heap spaces holding compiled code and bytecode (V8 12+ moved bytecode to trusted space). */
 const codeSpaces = new Set([
@@ -9,13 +10,6 @@ const codeSpaces = new Set([
   'shared_trusted_space',
   'shared_trusted_large_object_space',
 ])
-
-export interface HeapReading {
-  /** heapUsed less code spaces: JIT output is not retained user memory. */
-  heap: number
-  external: number
-  arrayBuffers: number
-}
 
 /** Read memory after a settle. Allocates only short-lived objects that the next GC frees. */
 export function readHeap(): HeapReading {

@@ -1,4 +1,4 @@
-import type { SampleSeries } from '../run/series.js'
+import type { SampleSeries } from '../samples/series.js'
 import { largestSmoothedJump, meanGrowth, median, medianIncrement, theilSen } from './statistics.js'
 
 export interface ScreenResult {

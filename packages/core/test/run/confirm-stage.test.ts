@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { getGc } from '../../src/gc/force-gc.js'
 import { settle } from '../../src/gc/settle.js'
 import { resolveOptions } from '../../src/options.js'
-import type { Findings } from '../../src/report/build-report.js'
+import type { Findings } from '../../src/run/findings.js'
 import type { CallState } from '../../src/run/call-subject.js'
 import { confirmWithSnapshots, steppedTriple } from '../../src/run/confirm-stage.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { SampleSeries } from '../../src/run/series.js'
+import { SampleSeries } from '../../src/samples/series.js'
 import { screen, screenSurvivors } from '../../src/verdict/screen.js'
 
 /** A screening window of 10 rounds of 400 calls with the given heap readings. */

@@ -1,5 +1,12 @@
 import type { HeapSeries } from '../report/types.js'
-import type { HeapReading } from './heap-reading.js'
+
+/** One memory reading after a settle (run/heap-reading.ts takes it). */
+export interface HeapReading {
+  /** heapUsed less code spaces: JIT output is not retained user memory. */
+  heap: number
+  external: number
+  arrayBuffers: number
+}
 
 /**
  * Preallocated sample storage: pushing into JS arrays while measuring allocates, and that
