@@ -17,7 +17,9 @@
 
 import { classifyNodes } from '../heap/filters/index.js'
 import { parseHeapSnapshot } from '../heap/parser.js'
-import { buildPathTree, ContextNames, globalObjects, pathTo, renderPath, type RenderedPath } from '../heap/paths.js'
+import { ContextNames } from '../heap/context-names.js'
+import { buildPathTree, pathTo } from '../heap/paths.js'
+import { globalObjects, renderPath, type RenderedPath } from '../heap/render-path.js'
 import type { HeapSnapshot } from '../heap/snapshot.js'
 import { splitTypeKey, summarizeSnapshot, typeKeyIds, type SnapshotSummary, type TypeStats } from '../heap/summary.js'
 import { matchesAny, type IgnorePattern } from '../options.js'

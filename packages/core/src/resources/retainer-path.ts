@@ -3,7 +3,7 @@
 // The object is found in a heap snapshot without ever holding it strongly: a marker object of the
 // class below carries a unique token string and a WeakRef whose weak `target` edge points at the
 // object. The snapshot is written to a private temporary file and read with the streaming parser
-// (src/heap/parser.ts); the path is the one src/heap/paths.ts finds and renders for leak reports,
+// (src/heap/parser.ts); the path is the one leak reports show (src/heap/paths.ts, render-path.ts),
 // so it starts at `(global)` or `(module scope)`, folds repeated links (`next ×500`) and never
 // shows string contents. Weak edges are never followed, so the marker's own WeakRef is not a path.
 
@@ -14,7 +14,9 @@ import { join } from 'node:path'
 import v8 from 'node:v8'
 import { classifyNodes } from '../heap/filters/index.js'
 import { parseHeapSnapshot } from '../heap/parser.js'
-import { buildPathTree, ContextNames, globalObjects, pathTo, renderPath } from '../heap/paths.js'
+import { ContextNames } from '../heap/context-names.js'
+import { buildPathTree, pathTo } from '../heap/paths.js'
+import { globalObjects, renderPath } from '../heap/render-path.js'
 import { cacheScriptLineEnds } from '../heap/script-lines.js'
 import type { HeapSnapshot } from '../heap/snapshot.js'
 import type { RetainerStep } from '../report/types.js'

@@ -30,7 +30,7 @@ export interface CallState {
 /**
  * The state of a measurement's calls, as a class rather than a literal: retainer paths that run
  * through the engine's hold on the subject start at `(subject)` by recognising this class's name
- * in the heap snapshot (heap/paths.ts SUBJECT_HOLDER).
+ * in the heap snapshot (heap/render-path.ts SUBJECT_HOLDER).
  */
 export class LeakproofSubjectCalls implements CallState {
   calls = 0
