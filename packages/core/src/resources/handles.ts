@@ -15,21 +15,21 @@
 // promise's destruction (measured: 2.3x the cost of `init` alone on promise-heavy code).
 
 import { createHook, type AsyncHook } from 'node:async_hooks'
-import type { ListenerLeak, ResourceLeak } from '../report/types.js'
+import type { ResourceLeak } from '../report/types.js'
 import { matchesAny, type IgnorePattern } from '../options.js'
 import { countAll, handleTypes, isTrackedAsyncType, resourceNameOf, WORKER_TYPE } from './active.js'
 import { judgeGrowth, roundRate, type GrowthPoint } from './growth.js'
-import { watchListeners } from './listeners.js'
 import { creatingInternalResource, nextMacrotask, realDelay as delay, realNow } from '../gc/timers.js'
 import { captureFrames, formatFrames, framesKey, type Frames } from './stacks.js'
 
-export interface ResourceWatch {
+/** The handle part of the resource watch (watch.ts), with the same calls. */
+export interface HandleWatch {
   /** Start: record what exists now (ignored later), install async_hooks init tracking (only while watching). */
   begin(): void
   /** Record counts now; call at least at the start, middle and end of the measured calls, with the calls made so far. */
   checkpoint(callsSoFar: number): void
   /** Settle (short backoff, only when something looks leaked), then compute findings; stops tracking. */
-  finish(): Promise<{ resources: ResourceLeak[]; listeners: ListenerLeak[] }>
+  finish(): Promise<ResourceLeak[]>
   /** Stop tracking and restore everything without findings (on error/abort). Idempotent. */
   dispose(): void
   /** Call before a forced GC whose heap reading must be comparable to the others (a screening round). */
@@ -42,11 +42,9 @@ export interface ResourceWatch {
   afterCollection(): Promise<void>
 }
 
-export interface WatchResourcesOptions {
+export interface WatchHandlesOptions {
   /** Resource types to ignore, e.g. `'TCPSocketWrap'`, `/Timeout/`. */
   ignoreResources: IgnorePattern[]
-  /** Listener leaks to ignore, matched against `Target 'event'`. */
-  ignoreListeners: IgnorePattern[]
   /** Creation stacks to ignore: resources created there are not counted. */
   ignoreSites: IgnorePattern[]
 }
@@ -108,11 +106,10 @@ function isActive(creation: Creation, resource: object): boolean {
   return true
 }
 
-class ResourceWatchImpl implements ResourceWatch {
+class HandleWatchImpl implements HandleWatch {
   private readonly creations = new Set<Creation>()
   private readonly byAsyncId = new Map<number, Creation>()
   private readonly checkpoints: Checkpoint[] = []
-  private readonly listeners
   private baseline = new Map<string, number>()
   private hook: AsyncHook | undefined
   private registry: FinalizationRegistry<Creation | typeof sentinelToken> | undefined
@@ -120,9 +117,7 @@ class ResourceWatchImpl implements ResourceWatch {
   /** Set by the registry's cleanup when it reaches the sentinel registered before a collection. */
   private sentinelCleaned = true
 
-  constructor(private readonly opts: WatchResourcesOptions) {
-    this.listeners = watchListeners(opts.ignoreListeners)
-  }
+  constructor(private readonly opts: WatchHandlesOptions) {}
 
   begin(): void {
     if (this.state !== 'idle') return
@@ -194,17 +189,15 @@ class ResourceWatchImpl implements ResourceWatch {
       }
     }
     this.hook = createHook({ init }).enable()
-    this.listeners.begin()
   }
 
   checkpoint(callsSoFar: number): void {
     if (this.state !== 'watching') return
     this.checkpoints.push({ calls: callsSoFar, counts: this.count() })
-    this.listeners.checkpoint(callsSoFar)
   }
 
-  async finish(): Promise<{ resources: ResourceLeak[]; listeners: ListenerLeak[] }> {
-    if (this.state !== 'watching') return { resources: [], listeners: [] }
+  async finish(): Promise<ResourceLeak[]> {
+    if (this.state !== 'watching') return []
     this.stopHook()
     try {
       let suspects = this.suspects(this.count())
@@ -215,9 +208,7 @@ class ResourceWatchImpl implements ResourceWatch {
         await delay(ms)
         suspects = this.suspects(this.count())
       }
-      const resources = suspects.map((s) => s.leak)
-      const listeners = await this.listeners.finish()
-      return { resources, listeners }
+      return suspects.map((s) => s.leak)
     } finally {
       this.release()
     }
@@ -240,7 +231,6 @@ class ResourceWatchImpl implements ResourceWatch {
   dispose(): void {
     if (this.state === 'done') return
     this.stopHook()
-    this.listeners.dispose()
     this.release()
   }
 
@@ -375,11 +365,7 @@ function commonestStack(creations: readonly Creation[]): string | undefined {
   return best && formatFrames(best)
 }
 
-/**
- * Watch timers, handles, file descriptors and listener counts across a measurement. The engine
- * calls begin(), checkpoint() at the start, middle and end of the measured calls, then finish()
- * (or dispose() on error/abort).
- */
-export function watchResources(opts: WatchResourcesOptions): ResourceWatch {
-  return new ResourceWatchImpl(opts)
+/** Watch timers, handles and file descriptors across a measurement (see watch.ts). */
+export function watchHandles(opts: WatchHandlesOptions): HandleWatch {
+  return new HandleWatchImpl(opts)
 }

@@ -1,6 +1,7 @@
 // Resource, listener and collection checks. Node built-ins only.
-export { watchResources, SETTLE_BACKOFF_MS } from './handles.js'
-export type { ResourceWatch, WatchResourcesOptions } from './handles.js'
+export { watchResources } from './watch.js'
+export type { ResourceWatch, WatchResourcesOptions } from './watch.js'
+export { SETTLE_BACKOFF_MS } from './handles.js'
 export { watchListeners } from './listeners.js'
 export type { ListenerWatch } from './listeners.js'
 export { trackCollection } from './track-collection.js'
