@@ -75,20 +75,41 @@ interface Import {
   to: string
 }
 
-/** Every relative import, export-from, `import type`, dynamic import() and require() of a file. */
+/** The module a node names, for every form: import (type), export-from, import(), require(), import types. */
+function specifierOf(node: ts.Node): ts.StringLiteralLike | undefined {
+  if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
+    return ts.isStringLiteral(node.moduleSpecifier) ? node.moduleSpecifier : undefined
+  }
+  if (ts.isCallExpression(node)) {
+    const dynamic = node.expression.kind === ts.SyntaxKind.ImportKeyword
+    const required = ts.isIdentifier(node.expression) && node.expression.text === 'require'
+    const arg = node.arguments[0]
+    return (dynamic || required) && arg && ts.isStringLiteralLike(arg) ? arg : undefined
+  }
+  if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    return node.argument.literal
+  }
+  return undefined
+}
+
+/** Every relative import of a file, of any form. */
 function importsOf(file: string, text: string): Import[] {
-  const info = ts.preProcessFile(text, true, true)
-  return info.importedFiles
-    .filter((f) => f.fileName.startsWith('.'))
-    .map((f) => {
-      const target = posix.normalize(posix.join(posix.dirname(file), f.fileName))
-      return {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
+  const out: Import[] = []
+  const visit = (node: ts.Node): void => {
+    const spec = specifierOf(node)
+    if (spec?.text.startsWith('.')) {
+      out.push({
         from: file,
-        line: text.slice(0, f.pos).split('\n').length,
-        specifier: f.fileName,
-        to: target.replace(/\.js$/, '.ts'),
-      }
-    })
+        line: source.getLineAndCharacterOfPosition(spec.getStart(source)).line + 1,
+        specifier: spec.text,
+        to: posix.normalize(posix.join(posix.dirname(file), spec.text)).replace(/\.js$/, '.ts'),
+      })
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return out
 }
 
 /** Why an import breaks the layering, or undefined when it does not. */
@@ -139,6 +160,8 @@ describe("core's layers", () => {
       "export { readHeap } from '../run/heap-reading.js'",
       "const m = await import('../explain/frames.js')",
       "import { x } from './nowhere.js'",
+      "type T = import('../matchers/index.js').MatcherResult",
+      "// import { y } from '../index.js' (a comment)",
     ].join('\n')
     const found = importsOf('verdict/screen.ts', text).map((imp) => violation(imp, fileSet))
     expect(found).toEqual([
@@ -147,6 +170,7 @@ describe("core's layers", () => {
       "src/verdict/screen.ts:3 imports '../run/heap-reading.js': verdict (row 3) must not import run (row 4), a higher layer",
       "src/verdict/screen.ts:4 imports '../explain/frames.js': verdict (row 3) must not import explain (row 3), a sibling layer",
       "src/verdict/screen.ts:5 imports './nowhere.js': no such module under src/ (verdict/nowhere.ts)",
+      "src/verdict/screen.ts:6 imports '../matchers/index.js': verdict (row 3) must not import matchers (row 7), a higher layer",
     ])
   })
 
