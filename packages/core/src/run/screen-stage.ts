@@ -6,7 +6,7 @@
 //   could not see a threshold-sized leak): a full GC and a heap reading after every round.
 import type { ForcedGc } from '../gc/force-gc.js'
 import { drainImmediates, settle, settleRound } from '../gc/settle.js'
-import { nextMacrotask } from '../gc/timers.js'
+import { nextMacrotask, realNow } from '../gc/timers.js'
 import type { GcCounter } from '../gc/gc-stats.js'
 import type { ResolvedOptions } from '../options.js'
 import type { ResourceWatch } from '../resources/index.js'
@@ -87,9 +87,9 @@ async function screenBySurvivors(input: ScreenStageInput, interval: number): Pro
     if (first) resources?.checkpoint(findings.measured)
     sampling.mark()
     for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
-      const t = performance.now()
+      const t = realNow()
       findings.measured += await callRepeatedly(state, perRound, subject)
-      callMs += performance.now() - t
+      callMs += realNow() - t
       gc.minor()
       sampling.mark()
       marks.push(findings.measured)
@@ -215,9 +215,9 @@ async function screenByReadings(input: ScreenStageInput): Promise<ScreenStageRes
     const first = findings.measured
     series.add(first, start)
     for (let r = 1; r <= rounds && !state.memoryExhausted; r++) {
-      const t = performance.now()
+      const t = realNow()
       findings.measured += await callRepeatedly(state, perRound)
-      callMs += performance.now() - t
+      callMs += realNow() - t
       series.add(findings.measured, await sampleRound())
       if (attempt === 0 && r === rounds >> 1) resources?.checkpoint(findings.measured)
     }
