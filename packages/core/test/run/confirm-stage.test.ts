@@ -3,19 +3,19 @@ import { getGc } from '../../src/gc/force-gc.js'
 import { settle } from '../../src/gc/settle.js'
 import { resolveOptions } from '../../src/options.js'
 import type { Findings } from '../../src/run/findings.js'
-import type { CallState } from '../../src/run/call-subject.js'
+import { LeakproofSubjectCalls } from '../../src/run/call-subject.js'
 import { confirmWithSnapshots, steppedTriple } from '../../src/run/confirm-stage.js'
 
 /** Run the snapshot confirmation alone, as if the screen had suspected `subject` of growing. */
 async function confirmOnly(subject: () => unknown): Promise<Findings> {
   const gc = getGc()
   const opts = resolveOptions({ explain: false, resources: false })
-  const state: CallState = { subject, calls: 0, stopReason: undefined, rssLimit: Infinity, memoryExhausted: false }
+  const state = new LeakproofSubjectCalls(subject, Infinity, Infinity, () => new Error('no deadline'))
   const findings: Findings = {
     decision: [],
     measured: 0,
     warmup: 0,
-    screen: { heapSlope: 100, externalSlope: 0, heapSuspect: true, externalSuspect: false, shrinking: false },
+    screen: { heapSlope: 100, externalSlope: 0, heapSuspect: true, externalSuspect: false, shrinking: false, noisyJump: undefined },
   }
   for (let i = 0; i < 200; i++) await subject()
   await confirmWithSnapshots({ state, opts, findings, settle: () => settle(gc), perCallMs: 0.05, screenCalls: 400, startedAt: performance.now() })

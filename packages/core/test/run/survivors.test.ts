@@ -4,7 +4,12 @@ import { samplingInterval } from '../../src/run/screen-stage.js'
 
 const root = '/proj/node_modules/@leakproof/core'
 let nextId = 1
-function node(functionName: string, url: string, children: ReturnType<typeof node>[] = []) {
+interface TestNode {
+  id: number
+  callFrame: { functionName: string; url: string; scriptId: string; lineNumber: number; columnNumber: number }
+  children: TestNode[]
+}
+function node(functionName: string, url: string, children: TestNode[] = []): TestNode {
   return { id: nextId++, callFrame: { functionName, url, scriptId: '1', lineNumber: 0, columnNumber: 0 }, children }
 }
 
