@@ -66,6 +66,12 @@ export interface AllocationSite {
   bytesPerIteration: number
   /** Callers, innermost first, as `fn (file:line:col)`. */
   stack: string[]
+  /**
+   * True when the site is the subject itself (the function leakproof called): V8 attributes the
+   * allocations of every function it inlined into the subject to the subject, so the allocating
+   * statement may be in a function the subject calls. Absent otherwise.
+   */
+  subject?: boolean
 }
 
 /** An active resource (timer, socket, server, ...) the subject created and never released. */
