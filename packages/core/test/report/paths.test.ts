@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { LeakproofUsageError } from '../../src/errors.js'
+import { recordFile } from '../../src/matchers/context.js'
 import { resolveOptions } from '../../src/options.js'
 import { buildReport } from '../../src/report/build-report.js'
 import {
@@ -212,4 +213,18 @@ test("buildReport: the summary and the report's fields name files relative to th
   expect(report.summary).toContain('at poll (src/poll.ts:4:3)')
   expect(report.summary).not.toContain(cwd)
   expect(report.summary).not.toContain('file://')
+})
+
+test("run-report records name the test file the same way: file:// URLs decoded, relative to the project root", () => {
+  const saved = process.env[rootEnv]
+  try {
+    delete process.env[rootEnv]
+    expect(recordFile(join(process.cwd(), 'test', 'a.test.ts'))).toBe('test/a.test.ts')
+    expect(recordFile(pathToFileURL(join(process.cwd(), 'test', 'a b.test.ts')).href)).toBe('test/a b.test.ts')
+    process.env[rootEnv] = root
+    expect(recordFile(`${root}/test/api.test.ts`)).toBe('test/api.test.ts')
+  } finally {
+    if (saved === undefined) delete process.env[rootEnv]
+    else process.env[rootEnv] = saved
+  }
 })
