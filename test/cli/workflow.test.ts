@@ -76,7 +76,7 @@ describe('the README workflow, run locally', () => {
     expect(summary.indexOf('## leakproof compare: ❌ FAIL')).toBe(0)
     expect(summary).toContain('\n## leakproof: ❌ 4 memory leaks\n')
     expect(summary).toContain('### New leaks (fail the check)\n')
-    expect(summary).toContain('### ❌ sessions \\> login handler keeps no session\n')
+    expect(summary).toContain('### ❌ sessions > login handler keeps no session\n')
 
     expect(github!.code).toBe(0)
     expect(github!.stdout.match(/^::error file=[^,]+,line=\d+,title=Memory leak::/gm)).toHaveLength(4)

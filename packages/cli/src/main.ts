@@ -1,11 +1,12 @@
 // The `leakproof` command (see cli.ts for the bin): report, merge, compare. Exit codes: 0 ok, 1 leaks (report) or new /
 // grown leaks (compare), 2 usage or input error, 3 internal error.
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { compareReports, parseBytes, parsePercent, type Tolerance } from './compare.js'
 import { CliError, exitCodes } from './errors.js'
 import { formatCompareConsole, formatCompareGithub, formatCompareJson, formatCompareMarkdown, type CompareLabels } from './format/compare.js'
+import { pasteable } from './format/common.js'
 import { formatConsole } from './format/console.js'
 import { formatGithub } from './format/github.js'
 import { formatHtml } from './format/html.js'
@@ -204,6 +205,20 @@ function progressOption(values: Record<string, unknown>): boolean | undefined {
   return values.quiet ? false : values.progress ? true : undefined
 }
 
+/**
+ * Where the report's paths are relative to: the directory its relative test files are found in
+ * (the working directory, else the report file's own directory, where the reporters write it by
+ * default), and the repository root for GitHub annotations ($GITHUB_WORKSPACE).
+ */
+function pathOptions(report: Report, reportFile: string, io: Io): { root: string; base: string; workspace?: string } {
+  const cwd = process.cwd()
+  const candidates = [cwd, dirname(resolve(reportFile))]
+  const files = report.tests.map((t) => t.file).filter((f) => f && !isAbsolute(f) && !f.startsWith('file:'))
+  const base = candidates.find((dir) => files.some((f) => existsSync(join(dir, f)))) ?? cwd
+  const workspace = io.env.GITHUB_WORKSPACE
+  return { root: base, base, ...(workspace && isAbsolute(workspace) ? { workspace } : {}) }
+}
+
 function runReport(args: string[], io: Io): number {
   const { values, positionals } = parse('report', args, { ...common, ...output })
   if (values.help) {
@@ -220,18 +235,19 @@ function runReport(args: string[], io: Io): number {
   }
   const [report] = readRunReports(positionals, { enabled: progressOption(values) })
   const r = report!
+  const paths = pathOptions(r, positionals[0]!, io)
   const text =
     format === 'markdown'
-      ? formatMarkdown(r)
+      ? formatMarkdown(r, paths)
       : format === 'github'
-        ? formatGithub(r)
+        ? formatGithub(r, paths)
         : format === 'html'
-          ? formatHtml(r)
+          ? formatHtml(r, paths)
           : format === 'json'
-            ? formatJson(r)
-            : formatConsole(r, { color: useColor(values, io) })
+            ? formatJson(r, paths)
+            : formatConsole(r, { ...paths, color: useColor(values, io) })
   emit(io, values, text)
-  stepSummary(io, values, format, () => (format === 'markdown' ? text : formatMarkdown(r)))
+  stepSummary(io, values, format, () => (format === 'markdown' ? text : formatMarkdown(r, paths)))
   const leaks = r.tests.filter((t) => t.verdict === 'leak').length
   return leaks && !values['exit-zero'] ? exitCodes.leaks : exitCodes.ok
 }
@@ -307,13 +323,15 @@ function runCompare(args: string[], io: Io): number {
   if (missing) warn(io, values.quiet, `baseline ${baselineFile} does not exist; comparing with an empty baseline (every leak counts as new)`)
   const [current] = readRunReports([currentFile], { enabled: progressOption(values) })
   const baseline = missing ? emptyReport() : readRunReport(baselineFile)
-  const result = compareReports(baseline, current!, { tolerance, detectRenames: !values['no-renames'] })
+  // Paths relative to the project root in both, so that records match however they were written.
+  const paths = pathOptions(current!, currentFile, io)
+  const result = compareReports(pasteable(baseline, paths), pasteable(current!, paths), { tolerance, detectRenames: !values['no-renames'] })
   const labels: CompareLabels = { baseline: baselineFile, current: currentFile, ...(missing ? { baselineMissing: true } : {}) }
   const text =
     format === 'markdown'
       ? formatCompareMarkdown(result, labels)
       : format === 'github'
-        ? formatCompareGithub(result)
+        ? formatCompareGithub(result, paths)
         : format === 'json'
           ? formatCompareJson(result, labels)
           : formatCompareConsole(result, labels, { color: useColor(values, io) })

@@ -55,10 +55,19 @@ export function niceAxis(min: number, max: number, ticks = 5): { min: number; ma
   return { min: Math.floor(min / step) * step, max: Math.ceil(max / step) * step, step }
 }
 
-/** A nice axis for byte values: steps are round in B, KB (1024 B) or MB, so labels read 16 KB, 32 KB. */
-export function niceByteAxis(min: number, max: number, ticks = 5): { min: number; max: number; step: number } {
+/**
+ * A nice axis for byte values: steps are round in B, KB (1024 B) or MB, so labels read 16 KB,
+ * 32 KB. `unit` (1, 1024 or 1024²) is the one unit every label of the axis is written in.
+ */
+export function niceByteAxis(min: number, max: number, ticks = 5): { min: number; max: number; step: number; unit: number } {
   const range = Math.max(Math.abs(min), Math.abs(max), max - min)
   const unit = range >= 2 * 1024 ** 2 ? 1024 ** 2 : range >= 2 * 1024 ? 1024 : 1
   const a = niceAxis(min / unit, max / unit, ticks)
-  return { min: a.min * unit, max: a.max * unit, step: a.step * unit }
+  return { min: a.min * unit, max: a.max * unit, step: a.step * unit, unit }
+}
+
+/** Decimals that show every multiple of `step` exactly enough (0 for whole steps, 1 for 2.5, …). */
+export function stepDecimals(step: number): number {
+  for (let d = 0; d < 6; d++) if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-6 * 10 ** d) return d
+  return 6
 }

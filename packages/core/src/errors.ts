@@ -1,8 +1,13 @@
+import { cutOwnErrorFrames, cutOwnFrames } from './report/paths.js'
 import type { LeakReport } from './report/types.js'
 
 /** Wrong use of leakproof: bad options, not a function, no way to force GC. The message names the fix. */
 export class LeakproofUsageError extends Error {
   override name = 'LeakproofUsageError'
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options)
+    cutOwnErrorFrames(this)
+  }
 }
 
 /** A leak was found. Carries the full report. */
@@ -14,6 +19,8 @@ export class LeakError extends Error {
     // Not enumerable: test runners print an error's own enumerable properties, and the summary
     // in the message already says everything a reader needs.
     Object.defineProperty(this, 'report', { value: report, enumerable: false, configurable: true })
+    // Frames of leakproof's own code say nothing about the user's: the stack starts at their call.
+    cutOwnErrorFrames(this)
   }
 }
 
@@ -26,15 +33,32 @@ export class SubjectError extends Error {
   ) {
     const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
     super(`the subject threw on call ${iteration}: ${detail}`, { cause })
+    cutOwnErrorFrames(this)
+    // The subject's own error: its frames below the subject are leakproof's loop that called it.
+    if (cause instanceof Error && typeof cause.stack === 'string') {
+      try {
+        cause.stack = cutOwnFrames(cause.stack)
+      } catch {
+        // a read-only stack
+      }
+    }
   }
 }
 
 /** The measurement took longer than `timeout`, or a call never settled. */
 export class LeakTimeoutError extends Error {
   override name = 'LeakTimeoutError'
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options)
+    cutOwnErrorFrames(this)
+  }
 }
 
 /** The measurement was aborted through `signal`. */
 export class LeakAbortError extends Error {
   override name = 'AbortError'
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options)
+    cutOwnErrorFrames(this)
+  }
 }

@@ -1,7 +1,7 @@
 // Wording shared by the output formats.
 import type { LeakReport, TestVerdict } from '@leakproof/core'
-import { formatBytes, sanitizeCell } from '../core.js'
-import type { TestLeakRecord } from '../validate.js'
+import { countedTypes, formatBytes, shownSites, relativePath, relativizeReport, sanitizeCell } from '../core.js'
+import type { Report, TestLeakRecord } from '../validate.js'
 
 export { formatBytes, sanitizeCell }
 
@@ -67,7 +67,7 @@ export function leakWhat(report: LeakReport): string {
 /** The single most useful clue: top retained type, else handle, else listener. */
 export function topClue(report: LeakReport | undefined): string | undefined {
   if (!report) return undefined
-  const t = report.retainedTypes[0]
+  const t = countedTypes(report.retainedTypes)[0]
   if (t) return `${t.name} +${perCall(t.countPerIteration)}/call`
   const h = report.resources[0]
   if (h) return `${h.type} handle +${perCall(h.countPerIteration)}/call`
@@ -92,12 +92,36 @@ export function leakOneLine(r: TestLeakRecord): string {
   if (clue) parts.push(`retained: ${clue}`)
   const path = report.retainerPaths[0]
   if (path) parts.push(`held by ${path.text}`)
-  const site = report.allocationSites[0]
-  if (site) parts.push(`allocated at ${siteText(site)}`)
+  const site = shownSites(report.allocationSites)[0]
+  if (site) parts.push(`allocated at ${siteText(site)}${site.subject ? ' (allocation inlined into the subject)' : ''}`)
   return sanitizeCell(parts.join('; '))
 }
 
 /** First line of an error record's message. */
 export function errorLine(r: TestLeakRecord): string {
   return sanitizeCell((r.error ?? 'the leak check failed').split('\n')[0]!.trim() || 'the leak check failed')
+}
+
+/** Where a format's paths are relative to: `root`, default the working directory. */
+export interface PathOptions {
+  /** Project root the files of the report are made relative to. Default `process.cwd()`. */
+  root?: string
+}
+
+/**
+ * The report as every format shows it: test files, allocation sites, their callers, creation
+ * stacks and snapshot paths relative to the project root (`file://` URLs decoded), leakproof's
+ * own frames cut. Reports written by the engine already hold relative paths; older ones, or ones
+ * written by other tools, may not. Core's function, the one the engine uses.
+ */
+export function pasteable(report: Report, opts: PathOptions = {}): Report {
+  const root = opts.root ?? process.cwd()
+  return {
+    ...report,
+    tests: report.tests.map((t) => ({
+      ...t,
+      file: relativePath(t.file, root),
+      ...(t.report ? { report: relativizeReport(t.report, root) } : {}),
+    })),
+  }
 }

@@ -1,6 +1,6 @@
 import type { Change, ChangeKind, CompareResult } from '../compare.js'
-import { annotation, recordAnnotation } from './github.js'
-import { escapeMarkdown } from './markdown.js'
+import { annotation, recordAnnotation, type GithubOptions } from './github.js'
+import { codeSpan, escapeMarkdown } from './markdown.js'
 import { fileLine, formatBytes, leakOneLine, plural, sanitizeCell } from './common.js'
 
 export interface CompareLabels {
@@ -114,7 +114,7 @@ export function formatCompareMarkdown(result: CompareResult, labels: CompareLabe
   const out = [
     `## leakproof compare: ${icon} ${statusLine(result)}`,
     '',
-    `${escapeMarkdown(header(labels))}; ${escapeMarkdown(toleranceText(result))}.`,
+    `${escapeMarkdown(`${header(labels)}; ${toleranceText(result)}`, { lineStart: true })}.`,
     '',
     '| New | Grown | Known | Fixed | Not measured | Failed | Removed | Added | Clean |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -127,28 +127,28 @@ export function formatCompareMarkdown(result: CompareResult, labels: CompareLabe
     out.push(`### ${s.title}`, '')
     for (const x of items) {
       const r = record(x)
-      const where = `\`${sanitizeCell(fileLine(r)).replace(/`/g, 'ˋ')}\``
+      const where = codeSpan(fileLine(r))
       out.push(`- ${where} › ${escapeMarkdown(r.name)}: ${escapeMarkdown(x.reason + renamed(x))}`)
-      if ((s.kind === 'new' || s.kind === 'grown') && x.current) out.push(`  - ${escapeMarkdown(leakOneLine(x.current))}`)
+      if ((s.kind === 'new' || s.kind === 'grown') && x.current) out.push(`  - ${escapeMarkdown(leakOneLine(x.current), { lineStart: true })}`)
     }
     out.push('')
   }
   const renames = result.changes.filter((x) => x.renamedFrom)
   if (renames.length) {
     out.push('### Renamed or moved', '', '_Compared with the baseline test they replace._', '')
-    for (const x of renames) out.push(`- ${escapeMarkdown(renameText(x))}`)
+    for (const x of renames) out.push(`- ${escapeMarkdown(renameText(x), { lineStart: true })}`)
     out.push('')
   }
   return out.join('\n')
 }
 
 /** GitHub annotations: `::error` for each new or grown leak, then a `::notice` with the counts. */
-export function formatCompareGithub(result: CompareResult): string {
+export function formatCompareGithub(result: CompareResult, opts: GithubOptions = {}): string {
   const out: string[] = []
   for (const c of result.changes) {
     if (!c.current) continue
-    if (c.kind === 'new') out.push(recordAnnotation(c.current, 'error', 'New memory leak', `${c.current.name}: ${leakOneLine(c.current)} (${c.reason})`))
-    if (c.kind === 'grown') out.push(recordAnnotation(c.current, 'error', 'Memory leak grew', `${c.current.name}: ${c.reason}; ${leakOneLine(c.current)}`))
+    if (c.kind === 'new') out.push(recordAnnotation(c.current, 'error', 'New memory leak', `${c.current.name}: ${leakOneLine(c.current)} (${c.reason})`, opts))
+    if (c.kind === 'grown') out.push(recordAnnotation(c.current, 'error', 'Memory leak grew', `${c.current.name}: ${c.reason}; ${leakOneLine(c.current)}`, opts))
   }
   out.push(annotation({ level: 'notice', title: 'leakproof compare', message: `${statusLine(result)}. ${countsText(result)}.` }))
   return out.join('\n') + '\n'

@@ -1,9 +1,9 @@
 import type { LeakReport } from '@leakproof/core'
-import { formatRecordsTable } from '../core.js'
+import { countedTypes, formatRecordsTable, shownSites, siteNote, storesLine } from '../core.js'
 import type { Report, TestLeakRecord } from '../validate.js'
-import { byVerdict, errorLine, fileLine, formatBytes, leakWhat, perCall, plural, sanitizeCell, siteText } from './common.js'
+import { byVerdict, errorLine, fileLine, formatBytes, leakWhat, pasteable, perCall, plural, sanitizeCell, siteText, type PathOptions } from './common.js'
 
-export interface ConsoleOptions {
+export interface ConsoleOptions extends PathOptions {
   color?: boolean
   /** Leaks shown in detail; the rest are counted. Default 50. */
   maxDetails?: number
@@ -35,25 +35,31 @@ export function leakDetails(report: LeakReport, paint: Paint = painter(false), i
   const abort = report.decision.find((d) => d.stage === 'abort')
   lines.push(`Leaks ${leakWhat(report)} over ${report.iterations} measured calls after ${report.warmupIterations} warm-up calls.`)
   if (abort) lines.push(`Measurement ${sanitizeCell(abort.note)}.`)
-  if (report.retainedTypes.length) {
+  const types = countedTypes(report.retainedTypes)
+  if (types.length) {
     lines.push('', paint('bold', 'Retained types (new objects still alive, per call):'))
     const rows = [['type', 'count/call', 'bytes/call', 'alive']]
-    for (const t of report.retainedTypes.slice(0, 8)) {
+    for (const t of types.slice(0, 8)) {
       rows.push([sanitizeCell(t.name), perCall(t.countPerIteration), formatBytes(t.bytesPerIteration), String(t.retainedCount)])
     }
     lines.push(...grid(rows, new Set([1, 2, 3])).map((l) => '  ' + l))
-    if (report.retainedTypes.length > 8) lines.push(paint('dim', `  … and ${report.retainedTypes.length - 8} more types`))
+    if (types.length > 8) lines.push(paint('dim', `  … and ${types.length - 8} more types`))
   }
+  const stores = storesLine(report.retainedTypes)
+  if (stores) lines.push(...(types.length ? [] : ['']), paint('dim', `${sanitizeCell(stores)}.`))
   if (report.retainerPaths.length) {
     lines.push('', paint('bold', 'Retained by (shortest path from a GC root):'))
     for (const p of report.retainerPaths.slice(0, 3)) {
       lines.push(`  ${sanitizeCell(p.text)}${p.count > 1 ? paint('dim', `   (${p.count} objects)`) : ''}`)
     }
   }
-  if (report.allocationSites.length) {
+  const sites = shownSites(report.allocationSites)
+  if (sites.length) {
     lines.push('', paint('bold', 'Allocated at:'))
-    for (const s of report.allocationSites.slice(0, 3)) {
+    for (const s of sites.slice(0, 3)) {
       lines.push(`  ${paint('cyan', sanitizeCell(siteText(s)))}  ${formatBytes(s.bytesPerIteration)}/call`)
+      const note = siteNote(s)
+      if (note) lines.push(paint('dim', `      ${note}`))
       for (const frame of s.stack.slice(0, 3)) lines.push(paint('dim', `      ← ${sanitizeCell(frame)}`))
     }
   }
@@ -91,7 +97,8 @@ function runLine(report: Report): string {
 }
 
 /** Console report: the summary table, then the evidence for each leak and each error. */
-export function formatConsole(report: Report, opts: ConsoleOptions = {}): string {
+export function formatConsole(input: Report, opts: ConsoleOptions = {}): string {
+  const report = pasteable(input, opts)
   const color = opts.color === true
   const paint = painter(color)
   const maxDetails = opts.maxDetails ?? 50

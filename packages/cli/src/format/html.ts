@@ -3,9 +3,10 @@
 // style and script (by hash), so markup smuggled into a test name can neither render nor run.
 import { createHash } from 'node:crypto'
 import type { LeakReport } from '@leakproof/core'
-import { interceptFor, niceAxis, niceByteAxis, theilSen } from '../stats.js'
+import { interceptFor, niceAxis, niceByteAxis, stepDecimals, theilSen } from '../stats.js'
 import { cliVersion, type Report, type TestLeakRecord } from '../validate.js'
-import { byVerdict, countVerdicts, countsLine, formatBytes, leakWhat, perCall, plural, siteText, topClue } from './common.js'
+import { countedTypes, shownSites, siteNote, storesLine } from '../core.js'
+import { byVerdict, countVerdicts, countsLine, formatBytes, leakWhat, pasteable, perCall, plural, siteText, topClue, type PathOptions } from './common.js'
 
 /** Escape text for HTML element content and double- or single-quoted attribute values. */
 export function esc(value: unknown): string {
@@ -87,16 +88,34 @@ const js = `
 
 const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`
 
-/** Signed byte count for an axis label: `+12 KB`, `0 B`, `−4 KB`. */
-function axisBytes(n: number): string {
-  if (Math.abs(n) < 1e-9) return '0 B'
-  const abs = Math.abs(n)
-  const text = abs < 1024 ? `${Math.round(abs * 10) / 10} B` : abs < 1024 ** 2 ? `${Math.round((abs / 1024) * 10) / 10} KB` : `${Math.round((abs / 1024 ** 2) * 10) / 10} MB`
-  return (n > 0 ? '+' : '−') + text
+const byteUnits: Record<number, string> = { 1: 'B', 1024: 'KB', [1024 ** 2]: 'MB' }
+
+/**
+ * Labels of a byte axis, all in the axis's one unit: `−4 KB`, `0 KB`, `+4 KB`, `+8 KB` (never
+ * `+512 B` next to `+1 KB`). `step` is the tick spacing in bytes, `unit` 1, 1024 or 1024².
+ */
+export function byteAxisLabel(n: number, step: number, unit: number): string {
+  const name = byteUnits[unit] ?? 'B'
+  const decimals = stepDecimals(step / unit)
+  const value = n / unit
+  if (Math.abs(value) < 0.5 * 10 ** -decimals) return `0 ${name}`
+  return `${value > 0 ? '+' : '−'}${Math.abs(value).toFixed(decimals)} ${name}`
 }
 
-function axisCalls(n: number): string {
-  return n >= 10_000 ? `${Math.round(n / 1000)}k` : String(Math.round(n))
+/**
+ * Labels of the calls axis, in one unit: plain counts, or thousands (`2.5k`, `5k`, `7.5k`) when
+ * the axis reaches 10 000.
+ */
+export function callsAxisLabel(n: number, step: number, max: number): string {
+  if (max < 10_000) return String(Math.round(n))
+  const decimals = stepDecimals(step / 1000)
+  return n === 0 ? '0' : `${(n / 1000).toFixed(decimals)}k`
+}
+
+/** Signed byte count for a point's tooltip: `+12 KB`, `0 B`, `−4 KB`. */
+function pointBytes(n: number): string {
+  if (Math.abs(n) < 1e-9) return '0 B'
+  return (n > 0 ? '+' : '−') + formatBytes(Math.abs(n))
 }
 
 const r1 = (n: number) => Math.round(n * 10) / 10
@@ -126,11 +145,25 @@ function legendRows(entries: { marker: string; textX: number; label: string }[],
 }
 
 /**
- * Heap growth plot: heapUsed after each settled GC minus the lowest sample, against calls made;
- * the dashed line is a Theil–Sen fit of the plotted samples, the solid one has the slope leakproof
- * reported (bytesPerIteration) and starts where the dashed one starts, so where the two disagree
- * (e.g. heap snapshots counted memory heapUsed does not) they fan out instead of crossing.
- * External memory is added when it is part of the verdict.
+ * The stage whose samples `report.samples` are, and the stage the verdict came from. The samples
+ * are the screen's (its last window); when the screen was suspect, the verdict's bytes per call
+ * come from heap snapshots taken after it (the confirmation), over other calls, and are not a
+ * slope of these samples.
+ */
+export function plotStages(report: LeakReport): { screen?: LeakReport['decision'][number]; verdict?: LeakReport['decision'][number] } {
+  const decision = report.decision ?? []
+  const screen = [...decision].reverse().find((d) => d.stage === 'screen')
+  const verdict = [...decision].reverse().find((d) => d.stage === 'screen' || d.stage === 'confirm' || d.stage === 'abort')
+  return { ...(screen ? { screen } : {}), ...(verdict ? { verdict } : {}) }
+}
+
+/**
+ * Heap growth plot: the samples of the screen (heap after each round, above the lowest sample)
+ * against calls made after warm-up, both axes in one unit each; the dashed line is a Theil–Sen fit
+ * of the plotted samples, the solid one has the slope the screen computed from these samples and
+ * starts where the dashed one starts. When the verdict came from a later stage (heap snapshots of
+ * the confirmation, or the memory guard), its estimate is stated under the plot, not drawn over
+ * samples it was not computed from. External memory is added when it is part of the verdict.
  */
 export function heapPlot(report: LeakReport, label: string): string {
   const s = report.samples
@@ -149,7 +182,10 @@ export function heapPlot(report: LeakReport, label: string): string {
   const extBase = showExt ? Math.min(...s.external.slice(0, n)) : 0
   const es = showExt ? s.external.slice(0, n).map((v) => v - extBase) : []
 
-  const fitSlope = report.bytesPerIteration
+  const { screen, verdict } = plotStages(report)
+  // The line drawn over the samples: the slope of the stage that took them.
+  const fitSlope = screen ? screen.bytesPerIteration : report.bytesPerIteration
+  const fitLabel = screen ? 'screen' : 'leakproof'
   const ts = theilSen(xs, ys)
   const x0 = Math.min(...xs)
   const x1 = Math.max(...xs)
@@ -159,18 +195,18 @@ export function heapPlot(report: LeakReport, label: string): string {
   const lineY = (slope: number, b: number) => [b + slope * x0, b + slope * x1]
   const fitYs = lineY(fitSlope, fitIntercept)
   const tsYs = ts ? lineY(ts.slope, ts.intercept) : []
-  const extSlope = report.externalBytesPerIteration
+  const extSlope = screen?.externalBytesPerIteration ?? report.externalBytesPerIteration
   const extTs = showExt ? theilSen(xs, es) : undefined
   const extFit = !showExt ? 0 : extTs ? extTs.intercept + (extTs.slope - extSlope) * x0 : interceptFor(xs, es, extSlope)
   const extYs = showExt ? lineY(extSlope, extFit) : []
   // Legend: rows above the plot area; the plot starts below them.
   const legendEntries = [
     { marker: `<circle class="heap" cx="5" cy="0" r="3.5"/>`, textX: 14, label: 'heap samples' },
-    { marker: `<line class="fit${report.leaked ? '' : ' ok'}" x1="0" x2="18" y1="0" y2="0"/>`, textX: 24, label: `leakproof: ${formatBytes(fitSlope)}/call` },
+    { marker: `<line class="fit${report.leaked ? '' : ' ok'}" x1="0" x2="18" y1="0" y2="0"/>`, textX: 24, label: `${fitLabel}: ${formatBytes(fitSlope)}/call` },
   ]
   if (ts) legendEntries.push({ marker: `<line class="ts" x1="0" x2="18" y1="0" y2="0"/>`, textX: 24, label: `Theil–Sen: ${formatBytes(ts.slope)}/call` })
   if (showExt) {
-    legendEntries.push({ marker: `<rect class="ext" x="2" y="-3" width="6" height="6"/>`, textX: 14, label: `external: ${formatBytes(report.externalBytesPerIteration)}/call` })
+    legendEntries.push({ marker: `<rect class="ext" x="2" y="-3" width="6" height="6"/>`, textX: 14, label: `external: ${formatBytes(extSlope)}/call` })
   }
   const legend = legendRows(legendEntries, W)
   const extraRows = (legend.rows - 1) * 16
@@ -185,37 +221,47 @@ export function heapPlot(report: LeakReport, label: string): string {
   const parts: string[] = []
   for (let k = 0, v = ay.min; v <= ay.max + ay.step / 2; k++, v = ay.min + k * ay.step) {
     parts.push(`<line class="grid" x1="${m.l}" x2="${W - m.r}" y1="${f(Y(v))}" y2="${f(Y(v))}"/>`)
-    parts.push(`<text x="${m.l - 6}" y="${f(Y(v) + 4)}" text-anchor="end">${esc(axisBytes(v))}</text>`)
+    parts.push(`<text x="${m.l - 6}" y="${f(Y(v) + 4)}" text-anchor="end">${esc(byteAxisLabel(v, ay.step, ay.unit))}</text>`)
   }
   for (let k = 0, v = ax.min; v <= ax.max + ax.step / 2; k++, v = ax.min + k * ax.step) {
     parts.push(`<line class="axis" x1="${f(X(v))}" x2="${f(X(v))}" y1="${H - m.b}" y2="${H - m.b + 4}"/>`)
-    parts.push(`<text x="${f(X(v))}" y="${H - m.b + 16}" text-anchor="middle">${esc(axisCalls(v))}</text>`)
+    parts.push(`<text x="${f(X(v))}" y="${H - m.b + 16}" text-anchor="middle">${esc(callsAxisLabel(v, ax.step, ax.max))}</text>`)
   }
   parts.push(`<line class="axis" x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}"/>`)
   parts.push(`<line class="axis" x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}"/>`)
   parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 4}" text-anchor="middle">calls after warm-up</text>`)
-  parts.push(`<text x="8" y="15">${showExt ? 'heapUsed and external' : 'heapUsed'} after full GC, above the lowest sample</text>`)
+  parts.push(`<text x="8" y="15">${showExt ? 'Heap and external memory' : 'Heap'} at each sample of the screen, above the lowest sample</text>`)
   if (ts) {
     parts.push(`<line class="ts" x1="${f(X(x0))}" y1="${f(Y(tsYs[0]!))}" x2="${f(X(x1))}" y2="${f(Y(tsYs[1]!))}"><title>Theil–Sen fit of the samples: ${esc(formatBytes(ts.slope))}/call</title></line>`)
   }
   parts.push(
-    `<line class="fit${report.leaked ? '' : ' ok'}" x1="${f(X(x0))}" y1="${f(Y(fitYs[0]!))}" x2="${f(X(x1))}" y2="${f(Y(fitYs[1]!))}"><title>leakproof estimate: ${esc(formatBytes(fitSlope))}/call</title></line>`,
+    `<line class="fit${report.leaked ? '' : ' ok'}" x1="${f(X(x0))}" y1="${f(Y(fitYs[0]!))}" x2="${f(X(x1))}" y2="${f(Y(fitYs[1]!))}"><title>${esc(screen ? 'screen estimate from these samples' : 'leakproof estimate')}: ${esc(formatBytes(fitSlope))}/call</title></line>`,
   )
   if (showExt) {
     parts.push(`<line class="extfit" x1="${f(X(x0))}" y1="${f(Y(extYs[0]!))}" x2="${f(X(x1))}" y2="${f(Y(extYs[1]!))}"/>`)
     es.forEach((v, i) =>
-      parts.push(`<rect class="ext" x="${f(X(xs[i]!) - 3)}" y="${f(Y(v) - 3)}" width="6" height="6"><title>after ${xs[i]} calls: external ${esc(axisBytes(v))}</title></rect>`),
+      parts.push(`<rect class="ext" x="${f(X(xs[i]!) - 3)}" y="${f(Y(v) - 3)}" width="6" height="6"><title>after ${xs[i]} calls: external ${esc(pointBytes(v))}</title></rect>`),
     )
   }
   ys.forEach((v, i) =>
-    parts.push(`<circle class="heap" cx="${f(X(xs[i]!))}" cy="${f(Y(v))}" r="3.5"><title>after ${xs[i]} calls: heap ${esc(axisBytes(v))}</title></circle>`),
+    parts.push(`<circle class="heap" cx="${f(X(xs[i]!))}" cy="${f(Y(v))}" r="3.5"><title>after ${xs[i]} calls: heap ${esc(pointBytes(v))}</title></circle>`),
   )
   parts.push(legend.svg)
 
-  const aria = `Heap growth of ${label}: ${formatBytes(fitSlope)} per call over ${x1} calls`
+  const aria = `Heap growth of ${label}: ${formatBytes(fitSlope)} per call over calls ${x0} to ${x1} after warm-up`
+  // The verdict's own estimate, when a later stage made it from other calls than these.
+  const later =
+    verdict && verdict !== screen && screen
+      ? `<p class="muted plot-note">${esc(
+          verdict.stage === 'confirm'
+            ? `The verdict's ${formatBytes(report.bytesPerIteration)}/call comes from heap snapshots over ${verdict.iterations} calls after these samples (the confirmation), not from the samples plotted.`
+            : `The verdict's ${formatBytes(report.bytesPerIteration)}/call comes from the heap before and after all ${verdict.iterations} calls (measurement stopped early), not from the samples plotted.`,
+        )}</p>`
+      : ''
   return (
     `<svg class="plot" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(aria)}">` +
-    `<title>${esc(aria)}</title>${parts.join('')}</svg>`
+    `<title>${esc(aria)}</title>${parts.join('')}</svg>` +
+    later
   )
 }
 
@@ -229,12 +275,13 @@ function table(head: [string, boolean][], rows: string[][]): string {
 
 function evidence(report: LeakReport): string {
   const out: string[] = []
-  if (report.retainedTypes.length) {
+  const types = countedTypes(report.retainedTypes)
+  if (types.length) {
     out.push('<h3>Retained types <span class="muted">(new objects still alive, per call)</span></h3>')
     out.push(
       table(
         [['type', false], ['node type', false], ['count/call', true], ['bytes/call', true], ['alive', true], ['alive bytes', true]],
-        report.retainedTypes.map((t) => [
+        types.map((t) => [
           `<code>${esc(t.name)}</code>`,
           esc(t.nodeType),
           esc(perCall(t.countPerIteration)),
@@ -245,17 +292,21 @@ function evidence(report: LeakReport): string {
       ),
     )
   }
+  const stores = storesLine(report.retainedTypes)
+  if (stores) out.push(`<p class="muted">${esc(stores)}.</p>`)
   if (report.retainerPaths.length) {
     out.push('<h3>Retained by <span class="muted">(shortest paths from a GC root)</span></h3>')
     for (const p of report.retainerPaths) {
       out.push(`<pre>${esc(p.text)}${p.count > 1 ? `<span class="muted">   (${esc(p.count)} objects)</span>` : ''}</pre>`)
     }
   }
-  if (report.allocationSites.length) {
+  const sites = shownSites(report.allocationSites)
+  if (sites.length) {
     out.push('<h3>Allocated at</h3>')
-    for (const s of report.allocationSites) {
+    for (const s of sites) {
+      const note = siteNote(s)
       const stack = s.stack.map((f) => `\n    ← ${esc(f)}`).join('')
-      out.push(`<pre>${esc(siteText(s))}  <b>${esc(formatBytes(s.bytesPerIteration))}/call</b>${stack}</pre>`)
+      out.push(`<pre>${esc(siteText(s))}  <b>${esc(formatBytes(s.bytesPerIteration))}/call</b>${note ? `\n    <span class="muted">${esc(note)}</span>` : ''}${stack}</pre>`)
     }
   }
   if (report.resources.length) {
@@ -327,13 +378,14 @@ function testSection(t: TestLeakRecord, id: string): string {
   )
 }
 
-export interface HtmlOptions {
+export interface HtmlOptions extends PathOptions {
   /** Page title. Default `leakproof report`. */
   title?: string
 }
 
 /** The whole page. Deterministic: the same report gives byte-identical HTML. */
-export function formatHtml(report: Report, opts: HtmlOptions = {}): string {
+export function formatHtml(input: Report, opts: HtmlOptions = {}): string {
+  const report = pasteable(input, opts)
   const title = opts.title ?? 'leakproof report'
   const counts = countVerdicts(report.tests)
   const tests = byVerdict(report.tests)
@@ -397,7 +449,7 @@ export function formatHtml(report: Report, opts: HtmlOptions = {}): string {
 <p>${esc(countsLine(counts))}.</p>
 ${shardList}
 ${body}
-<footer>Generated by @leakproof/cli ${esc(cliVersion)}. Heap plots show heapUsed after a full, settled GC, above the lowest sample; the dashed line is a Theil–Sen fit of the plotted samples, the solid line has the slope leakproof estimated and starts where the dashed one does.</footer>
+<footer>Generated by @leakproof/cli ${esc(cliVersion)}. Heap plots show the screen's samples of the heap, above the lowest sample; the dashed line is a Theil–Sen fit of the plotted samples, the solid line has the slope the screen computed from them and starts where the dashed one does; a verdict from heap snapshots taken afterwards is stated under the plot.</footer>
 </main>
 ${tests.length ? `<script>${js}</script>` : ''}
 </body>

@@ -1,5 +1,6 @@
 import type { Report } from '../validate.js'
-import { countVerdicts, siteText, topClue, type Counts } from './common.js'
+import { shownSites } from '../core.js'
+import { countVerdicts, pasteable, siteText, topClue, type Counts, type PathOptions } from './common.js'
 
 /** `leakproof report --format json`: a compact, stable summary for scripts (not the full report). */
 export interface JsonSummary {
@@ -23,7 +24,8 @@ export interface JsonSummary {
   errors: { file: string; name: string; line?: number; error: string }[]
 }
 
-export function jsonSummary(report: Report): JsonSummary {
+export function jsonSummary(input: Report, opts: PathOptions = {}): JsonSummary {
+  const report = pasteable(input, opts)
   const leaks = report.tests.filter((t) => t.verdict === 'leak')
   const sum = (f: (t: (typeof leaks)[number]) => number) => Math.round(leaks.reduce((s, t) => s + Math.max(0, f(t)), 0) * 10) / 10
   return {
@@ -40,7 +42,7 @@ export function jsonSummary(report: Report): JsonSummary {
     leaks: leaks.map((t) => {
       const r = t.report
       const clue = topClue(r)
-      const site = r?.allocationSites[0]
+      const site = r ? shownSites(r.allocationSites)[0] : undefined
       return {
         file: t.file,
         name: t.name,
@@ -59,6 +61,6 @@ export function jsonSummary(report: Report): JsonSummary {
   }
 }
 
-export function formatJson(report: Report): string {
-  return JSON.stringify(jsonSummary(report), null, 2) + '\n'
+export function formatJson(report: Report, opts: PathOptions = {}): string {
+  return JSON.stringify(jsonSummary(report, opts), null, 2) + '\n'
 }

@@ -255,6 +255,8 @@ interface SiteAcc {
   bytes: number
   /** Bytes per distinct caller chain; the heaviest is reported. */
   stacks: Map<string, { frames: CallFrame[]; bytes: number }>
+  /** The frame is the subject itself: its nearest non-runtime caller is leakproof's own frame. */
+  subject: boolean
 }
 
 /** Aggregate a sampling profile by innermost user frame. Exported for tests. */
@@ -278,8 +280,15 @@ export function aggregateProfile(head: ProfileNode, root: string | null): SiteAc
         const key = `${f.functionName}\u0000${f.url}\u0000${f.lineNumber}\u0000${f.columnNumber}`
         let site = sites.get(key)
         if (!site) {
-          site = { frame: f, bytes: 0, stacks: new Map() }
+          site = { frame: f, bytes: 0, stacks: new Map(), subject: false }
           sites.set(key, site)
+        }
+        // Called by leakproof's loop (through the Proxy of `wrap`, a runtime frame): the subject.
+        for (let k = top - 1; k >= 0; k--) {
+          const c = path[k]!.callFrame
+          if (isRuntimeFrame(c)) continue
+          if (isOwnFrame(c, root)) site.subject = true
+          break
         }
         site.bytes += node.selfSize
         const callers: CallFrame[] = []
@@ -338,7 +347,15 @@ export async function startAllocationSampling(intervalBytes = 512): Promise<Allo
           const stack = (heaviest?.frames ?? []).map((f) => frameText(f.functionName || '(anonymous)', mapper.map(f)))
           const text = frameText(functionName, pos)
           if (ignoreSites.length > 0 && (matchesAny(text, ignoreSites) || stack.some((line) => matchesAny(line, ignoreSites)))) continue
-          sites.push({ functionName, file: pos.file, line: pos.line, column: pos.column, bytesPerIteration: acc.bytes / perCall, stack })
+          sites.push({
+            functionName,
+            file: pos.file,
+            line: pos.line,
+            column: pos.column,
+            bytesPerIteration: acc.bytes / perCall,
+            stack,
+            ...(acc.subject ? { subject: true } : {}),
+          })
         }
         sites.sort((x, y) => y.bytesPerIteration - x.bytesPerIteration)
         // Sites far below the top one are noise (code warm-up attributed to a caller, a cache

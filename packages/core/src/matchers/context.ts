@@ -1,5 +1,5 @@
-import { sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { relativePath } from '../report/paths.js'
 import { appendTestRecord, type TestLeakRecord } from '../report/run-report.js'
 import type { LeakReport } from '../report/types.js'
 
@@ -40,11 +40,9 @@ export function printReceived(ctx: MatcherContextLike, value: unknown): string {
   return ctx.utils?.printReceived ? ctx.utils.printReceived(value) : String(value)
 }
 
-/** A test file as run reports name it: relative to the working directory, with forward slashes. */
+/** A test file as run reports name it: relative to the project root (report/paths.ts), with forward slashes. */
 export function recordFile(path: string): string {
-  const cwd = process.cwd()
-  const inside = path.startsWith(cwd + sep) || path.startsWith(cwd + '/')
-  return (inside ? path.slice(cwd.length + 1) : path).replace(/\\/g, '/')
+  return relativePath(path).replace(/\\/g, '/')
 }
 
 /**

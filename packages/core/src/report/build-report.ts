@@ -1,6 +1,7 @@
 import type { ResolvedOptions } from '../options.js'
 import type { GcSource } from '../gc/force-gc.js'
 import type { Findings } from '../run/findings.js'
+import { relativizeReport } from './paths.js'
 import { formatSummary } from './summary.js'
 import type { GcStats, LeakKind, LeakReport } from './types.js'
 
@@ -21,7 +22,7 @@ export function buildReport(
   if (f.externalLeak) kinds.push('external')
   if (f.resources?.length) kinds.push('resources')
   if (f.listeners?.length) kinds.push('listeners')
-  const report: LeakReport = {
+  const raw: LeakReport = {
     leaked: kinds.length > 0,
     kinds,
     iterations: f.measured,
@@ -45,6 +46,9 @@ export function buildReport(
     summary: '',
     runtime: { node: process.version, v8: process.versions.v8, gc: gcSource },
   }
+  // Files relative to the project root and leakproof's frames cut, before the summary is written:
+  // the failure message, the LeakError and the run report all name paths a user can paste.
+  const report = relativizeReport(raw)
   report.summary = formatSummary(report, opts)
   return report
 }

@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from '../options.js'
-import type { LeakReport } from './types.js'
+import type { AllocationSite, LeakReport, RetainedType } from './types.js'
 
 /** Human-readable byte count: 68 B, 12.4 KB, 3.1 MB. */
 export function formatBytes(bytes: number): string {
@@ -11,6 +11,46 @@ export function formatBytes(bytes: number): string {
 }
 
 const perCall = (n: number) => (Math.abs(n) >= 10 ? Math.round(n) : Math.round(n * 100) / 100)
+
+/**
+ * The rows of a retained-types table: types with new objects per call. A count that would print
+ * as 0 (a backing store reallocated larger: `(object elements)`, a Map's table) is not a row.
+ */
+export function countedTypes(types: readonly RetainedType[]): RetainedType[] {
+  return types.filter((t) => perCall(t.countPerIteration) !== 0)
+}
+
+/** Types that grew in bytes without new objects (backing stores), shown on one line under the table. */
+export function storeTypes(types: readonly RetainedType[]): RetainedType[] {
+  return types.filter((t) => perCall(t.countPerIteration) === 0 && formatBytes(t.bytesPerIteration) !== '0 B')
+}
+
+/** `Growing in size without new objects: (object elements) 7.8 B/call, …`, or undefined. */
+export function storesLine(types: readonly RetainedType[]): string | undefined {
+  const stores = storeTypes(types)
+  if (stores.length === 0) return undefined
+  return `Growing in size without new objects (backing stores): ${stores
+    .slice(0, 4)
+    .map((t) => `${t.name} ${formatBytes(t.bytesPerIteration)}/call`)
+    .join(', ')}${stores.length > 4 ? `, and ${stores.length - 4} more` : ''}`
+}
+
+/** The rows of an allocation-sites table: sites whose bytes per call do not print as 0 B. */
+export function shownSites(sites: readonly AllocationSite[]): AllocationSite[] {
+  return sites.filter((s) => formatBytes(s.bytesPerIteration) !== '0 B')
+}
+
+/**
+ * A note under an allocation site that is the subject itself (usually its line in the test file):
+ * V8 reports the function, not the statement, and counts what it inlined into the subject there.
+ */
+export function siteNote(site: AllocationSite): string | undefined {
+  if (!site.subject) return undefined
+  return (
+    '(allocation inlined into the subject: V8 names functions, not statements, and counts what it inlined into the ' +
+    "subject at the subject's own line; the allocating statement is in the subject or in a function it calls)"
+  )
+}
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
@@ -43,24 +83,30 @@ export function formatSummary(report: LeakReport, opts: ResolvedOptions): string
   const abort = report.decision.find((d) => d.stage === 'abort')
   if (abort) lines.push(`Measurement ${abort.note}.`)
 
-  if (report.retainedTypes.length) {
+  const types = countedTypes(report.retainedTypes)
+  const stores = storesLine(report.retainedTypes)
+  if (types.length) {
     lines.push('', 'Retained types (new objects still alive, per call):')
     const rows = [['type', 'count/call', 'bytes/call', 'alive']]
-    for (const t of report.retainedTypes.slice(0, 8)) {
+    for (const t of types.slice(0, 8)) {
       rows.push([t.name, String(perCall(t.countPerIteration)), formatBytes(t.bytesPerIteration), String(t.retainedCount)])
     }
     lines.push(...table(rows))
   }
+  if (stores) lines.push(...(types.length ? [] : ['']), stores + '.')
   if (report.retainerPaths.length) {
     lines.push('', 'Retained by (shortest path from a GC root):')
     for (const p of report.retainerPaths.slice(0, 3)) {
       lines.push(`  ${p.text}${p.count > 1 ? `   (${p.count} objects)` : ''}`)
     }
   }
-  if (report.allocationSites.length) {
+  const sites = shownSites(report.allocationSites)
+  if (sites.length) {
     lines.push('', 'Allocated at:')
-    for (const s of report.allocationSites.slice(0, 3)) {
+    for (const s of sites.slice(0, 3)) {
       lines.push(`  ${s.functionName || '(anonymous)'} (${s.file}:${s.line}:${s.column})  ${formatBytes(s.bytesPerIteration)}/call`)
+      const note = siteNote(s)
+      if (note) lines.push(`      ${note}`)
       for (const frame of s.stack.slice(0, 3)) lines.push(`      ← ${frame}`)
     }
   }

@@ -1,7 +1,7 @@
 // Plain-text summary table of a run's leak records, shared by the Vitest and Jest reporters and
 // the CLI. Pure: no I/O, no clock, no environment lookups (colour is the caller's decision).
 import type { TestLeakRecord, TestVerdict } from './run-report.js'
-import { formatBytes } from './summary.js'
+import { countedTypes, formatBytes } from './summary.js'
 
 export interface RecordsTableOptions {
   /** Colour verdicts with ANSI escapes (leak red, error yellow, clean green, skipped dim). Default false. */
@@ -60,7 +60,7 @@ function topRetained(r: TestLeakRecord): string {
   const report = r.report
   if (!report) return dash
   const perCall = (n: number) => (Math.abs(n) >= 10 ? String(Math.round(n)) : String(Math.round(n * 100) / 100))
-  const type = report.retainedTypes[0]
+  const type = countedTypes(report.retainedTypes)[0]
   if (type) return `${type.name} +${perCall(type.countPerIteration)}/call`
   const resource = report.resources[0]
   if (resource) return `${resource.type} (handle) +${perCall(resource.countPerIteration)}/call`

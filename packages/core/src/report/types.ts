@@ -58,7 +58,10 @@ export interface RetainerPath {
 /** Where retained objects were allocated, from V8's sampling heap profiler. */
 export interface AllocationSite {
   functionName: string
-  /** File path or URL, source-mapped when a map is available. */
+  /**
+   * File path, source-mapped when a map is available: relative to the project root, with forward
+   * slashes, when inside it (see report/paths.ts); absolute otherwise.
+   */
   file: string
   /** 1-based line and column of the function (V8 reports the function, not the statement). */
   line: number
@@ -66,6 +69,12 @@ export interface AllocationSite {
   bytesPerIteration: number
   /** Callers, innermost first, as `fn (file:line:col)`. */
   stack: string[]
+  /**
+   * True when the site is the subject itself (the function leakproof called): V8 attributes the
+   * allocations of every function it inlined into the subject to the subject, so the allocating
+   * statement may be in a function the subject calls. Absent otherwise.
+   */
+  subject?: boolean
 }
 
 /** An active resource (timer, socket, server, ...) the subject created and never released. */

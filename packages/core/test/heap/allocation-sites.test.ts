@@ -171,4 +171,26 @@ describe('helpers', () => {
     expect(sites[0]!.stacks.size).toBe(1)
     expect([...sites[0]!.stacks.values()][0]!.frames.map((f) => f.functionName)).toEqual(['userCaller'])
   })
+
+  test("aggregateProfile: a site called straight from leakproof's loop is the subject itself", () => {
+    const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, scriptId: '1', lineNumber, columnNumber: 0 })
+    const node = (f: ReturnType<typeof frame>, selfSize: number, children: unknown[] = []) => ({ callFrame: f, selfSize, id: 0, children })
+    const head = node(frame('(root)', ''), 0, [
+      node(frame('callRepeatedly', '/lib/leakproof/src/run.js'), 0, [
+        // Through the Proxy of wrap(): a runtime frame, looked through.
+        node(frame('apply', ''), 0, [
+          // The subject `() => handler(req)` with handler inlined: the bytes land on the subject.
+          node(frame('', 'file:///app/test/api.test.ts', 11), 300, [
+            // A callee V8 did not inline: a site of its own, not the subject.
+            node(frame('makeSession', '/app/src/session.js', 4), 100),
+          ]),
+        ]),
+      ]),
+      // An async continuation: no caller at all, so nothing says it is the subject.
+      node(frame('afterAwait', '/app/src/late.js', 7), 50),
+    ])
+    const sites = aggregateProfile(head as never, '/lib/leakproof')
+    const subject = Object.fromEntries(sites.map((s) => [s.frame.functionName || '(anonymous)', s.subject]))
+    expect(subject).toEqual({ '(anonymous)': true, makeSession: false, afterAwait: false })
+  })
 })
