@@ -1,12 +1,14 @@
 import type { ResolvedOptions } from '../options.js'
 import type { GcSource } from '../gc/force-gc.js'
 import type { SampleSeries } from '../run/series.js'
+import type { ConfirmResult } from '../verdict/confirm.js'
 import type { ScreenResult } from '../verdict/screen.js'
 import { formatSummary } from './summary.js'
 import type {
   AllocationSite,
   DecisionStep,
   GcStats,
+  InconclusiveDetail,
   LeakKind,
   LeakReport,
   ListenerLeak,
@@ -17,11 +19,15 @@ import type {
 
 /** What the stages found, filled in as the measurement proceeds. */
 export interface Findings {
+  /** The stage running: what a check that runs out of time had reached. */
+  stage: 'warmup' | 'screen' | 'confirm'
   decision: DecisionStep[]
   warmup: number
   measured: number
   series?: SampleSeries
   screen?: ScreenResult
+  /** The heap snapshots' latest judgement, escalating or final. */
+  lastConfirm?: ConfirmResult
   heapLeak?: boolean
   externalLeak?: boolean
   heapRate?: number
@@ -42,14 +48,18 @@ export function buildReport(
   gc: GcStats,
   gcSource: GcSource,
   durationMs: number,
+  inconclusive?: InconclusiveDetail,
 ): LeakReport {
   const kinds: LeakKind[] = []
   if (f.heapLeak) kinds.push('heap')
   if (f.externalLeak) kinds.push('external')
   if (f.resources?.length) kinds.push('resources')
   if (f.listeners?.length) kinds.push('listeners')
+  const leaked = kinds.length > 0
   const report: LeakReport = {
-    leaked: kinds.length > 0,
+    leaked,
+    verdict: leaked ? 'leak' : inconclusive ? 'inconclusive' : 'clean',
+    ...(inconclusive && !leaked ? { inconclusive } : {}),
     kinds,
     iterations: f.measured,
     warmupIterations: f.warmup,

@@ -21,12 +21,23 @@ function table(rows: string[][]): string[] {
 export function formatSummary(report: LeakReport, opts: ResolvedOptions): string {
   const lines: string[] = []
   const calls = `${report.iterations} measured calls after ${report.warmupIterations} warm-up calls`
+  const timeout = report.decision.find((d) => d.stage === 'timeout')
+  if (report.inconclusive) {
+    const i = report.inconclusive
+    lines.push(
+      `Inconclusive: ${i.detail}, after ${i.calls} calls (${perCall(i.msPerCall)} ms per call). Not reported as a leak.`,
+      `Give the check more time (the "timeout" option, now ${i.timeoutMs} ms) or make each call cheaper (a smaller input). ` +
+        `An inconclusive check passes with a warning; { inconclusive: 'fail' } fails it instead.`,
+    )
+    return lines.join('\n')
+  }
   if (!report.leaked) {
     lines.push(
       `No leak: retained growth ${formatBytes(report.bytesPerIteration)}/call (heap), ` +
         `${formatBytes(report.externalBytesPerIteration)}/call (external), below ${opts.threshold} B/call, over ${calls}.`,
     )
-    const last = report.decision[report.decision.length - 1]
+    const last = report.decision.filter((d) => d.stage !== 'timeout').pop()
+    if (timeout) lines.push(`Decided when the time budget ran out: ${timeout.note}.`)
     if (last?.stage === 'confirm' && last.outcome === 'inconclusive') {
       lines.push(`The heap grew, but growth of retained user data was not confirmed within the iteration budget: ${last.note}.`)
     } else if (last?.stage === 'confirm') {
@@ -42,6 +53,7 @@ export function formatSummary(report: LeakReport, opts: ResolvedOptions): string
   lines.push(`Leak: the subject retained ${what.join(', ')} over ${calls}.`)
   const abort = report.decision.find((d) => d.stage === 'abort')
   if (abort) lines.push(`Measurement ${abort.note}.`)
+  if (timeout) lines.push(`Decided when the time budget ran out: ${timeout.note}.`)
 
   if (report.retainedTypes.length) {
     lines.push('', 'Retained types (new objects still alive, per call):')

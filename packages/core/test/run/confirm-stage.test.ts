@@ -12,6 +12,7 @@ async function confirmOnly(subject: () => unknown): Promise<Findings> {
   const opts = resolveOptions({ explain: false, resources: false })
   const state: CallState = { subject, calls: 0, stopReason: undefined, rssLimit: Infinity, memoryExhausted: false }
   const findings: Findings = {
+    stage: 'confirm',
     decision: [],
     measured: 0,
     warmup: 0,
