@@ -184,8 +184,8 @@ function timeoutError(opts: ResolvedOptions, state: CallState): LeakTimeoutError
   const waited = realNow() - state.callStartedAt
   return new LeakTimeoutError(
     `the leak measurement did not finish within ${opts.timeout} ms: call ${state.calls} has not settled ` +
-      `after ${formatMs(waited)}.${fakeTimersHint()} Check that the promise the subject returns resolves, or ` +
-      `raise the "timeout" option for a subject whose calls take that long.`,
+      `after ${formatMs(waited)}.${fakeTimersHint()} Raise the "timeout" option if a call can take that long; ` +
+      `otherwise check that the promise the subject returns resolves.`,
   )
 }
 

@@ -1,6 +1,6 @@
 // GitHub Actions workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions
 import type { Report, TestLeakRecord } from '../validate.js'
-import { byVerdict, countVerdicts, countsLine, errorLine, leakOneLine } from './common.js'
+import { byVerdict, countVerdicts, countsLine, errorLine, inconclusiveLine, leakOneLine } from './common.js'
 
 /** Escape the message part of a workflow command (`%`, CR, LF). */
 export function escapeData(text: string): string {
@@ -39,8 +39,9 @@ export function recordAnnotation(t: TestLeakRecord, level: AnnotationLevel, titl
 }
 
 /**
- * One `::error` per leaking record (title "Memory leak") and one `::warning` per failed check
- * (title "Leak check failed"), on the test's file and line, then a `::notice` with the counts.
+ * One `::error` per leaking record (title "Memory leak"), one `::warning` per failed check (title
+ * "Leak check failed") and per inconclusive one (title "Leak check inconclusive"), on the test's
+ * file and line, then a `::notice` with the counts.
  */
 export function formatGithub(report: Report): string {
   const out: string[] = []
@@ -48,10 +49,11 @@ export function formatGithub(report: Report): string {
   for (const t of records) {
     if (t.verdict === 'leak') out.push(recordAnnotation(t, 'error', 'Memory leak', `${t.name}: ${leakOneLine(t)}`))
     else if (t.verdict === 'error') out.push(recordAnnotation(t, 'warning', 'Leak check failed', `${t.name}: ${errorLine(t)}`))
+    else if (t.verdict === 'inconclusive') out.push(recordAnnotation(t, 'warning', 'Leak check inconclusive', `${t.name}: ${inconclusiveLine(t)}`))
   }
   const counts = countVerdicts(report.tests)
   let notice = `leakproof: ${countsLine(counts)}.`
-  if (counts.leak > annotationsShownPerStep || counts.error > annotationsShownPerStep) {
+  if (counts.leak > annotationsShownPerStep || counts.error + counts.inconclusive > annotationsShownPerStep) {
     notice += ` GitHub shows only the first ${annotationsShownPerStep} annotations of each kind per step; see the step summary or the HTML report for all of them.`
   }
   out.push(annotation({ level: 'notice', title: 'leakproof', message: notice }))

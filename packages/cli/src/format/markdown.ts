@@ -6,6 +6,7 @@ import {
   countsLine,
   errorLine,
   formatBytes,
+  inconclusiveLine,
   leakWhat,
   perCall,
   plural,
@@ -34,7 +35,7 @@ export function codeBlock(lines: string[], lang = 'text'): string[] {
   return [fence + lang, ...body, fence]
 }
 
-const verdictIcon: Record<TestLeakRecord['verdict'], string> = { leak: '❌', error: '⚠️', clean: '✅', skipped: '⏭️' }
+const verdictIcon: Record<TestLeakRecord['verdict'], string> = { leak: '❌', error: '⚠️', inconclusive: '❔', clean: '✅', skipped: '⏭️' }
 
 function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
   return [
@@ -110,7 +111,13 @@ export function formatMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const counts = countVerdicts(report.tests)
   const title = opts.title ?? 'leakproof'
   const budget = opts.budget ?? markdownBudget
-  const status = counts.leak ? `❌ ${plural(counts.leak, 'memory leak')}` : counts.error ? '⚠️ no leaks, but some checks failed' : '✅ no memory leaks'
+  const status = counts.leak
+    ? `❌ ${plural(counts.leak, 'memory leak')}`
+    : counts.error
+      ? '⚠️ no leaks, but some checks failed'
+      : counts.inconclusive
+        ? `❔ no leaks found, ${counts.inconclusive} inconclusive`
+        : '✅ no memory leaks'
   const out: string[] = [`## ${title}: ${status}`, '']
   if (report.tests.length === 0) {
     out.push('No leak checks were recorded.', '')
@@ -123,7 +130,13 @@ export function formatMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     t.verdict,
     t.report ? formatBytes(t.report.bytesPerIteration) : '–',
     t.report ? formatBytes(t.report.externalBytesPerIteration) : '–',
-    t.verdict === 'error' ? escapeMarkdown(errorLine(t)) : topClue(t.report) ? `\`${escapeCode(topClue(t.report)!)}\`` : '–',
+    t.verdict === 'error'
+      ? escapeMarkdown(errorLine(t))
+      : t.verdict === 'inconclusive'
+        ? escapeMarkdown(inconclusiveLine(t))
+        : topClue(t.report)
+          ? `\`${escapeCode(topClue(t.report)!)}\``
+          : '–',
   ])
   out.push(...table(['', 'Test', 'Verdict', 'Heap/call', 'External/call', 'Top retained type'], ['l', 'l', 'l', 'r', 'r', 'l'], rows), '')
 
