@@ -169,12 +169,14 @@ const stuckFactor = 50
 const minStuckMs = 1000
 
 /**
- * Whether the call running at the deadline has stopped settling: pending for a large part of the
- * budget, or for far longer than the subject's calls take. A counter still moving means the budget
- * was too small for this subject, not that the subject is broken.
+ * Whether the call running at the deadline has stopped settling: the first call (not one call
+ * settled within the whole budget), or one pending for a large part of the budget or for far longer
+ * than the subject's calls take. A counter still moving means the budget was too small for this
+ * subject, not that the subject is broken.
  */
 function callStuck(opts: ResolvedOptions, state: CallState): boolean {
   if (state.settled >= state.calls) return false
+  if (state.settled === 0) return true
   const waited = realNow() - state.callStartedAt
   if (waited > opts.timeout / 4) return true
   return state.settled > 0 && waited > Math.max(minStuckMs, (stuckFactor * state.callMs) / state.settled)

@@ -8,7 +8,7 @@ import type { LeakOptions } from '../options.js'
 import { appendTestRecord, type TestLeakRecord } from '../report/run-report.js'
 import type { LeakReport } from '../report/types.js'
 import { recordFile } from './context.js'
-import { inconclusiveFailure, inconclusiveMode, warnInconclusive } from './inconclusive.js'
+import { inconclusiveFailure, inconclusiveMode, verdictOf, warnInconclusive } from './inconclusive.js'
 
 /** A test as per-test mode's run-report records name it. */
 export interface CheckedTest {
@@ -72,9 +72,10 @@ export async function checkRepeatedTest(check: RepeatCheck): Promise<LeakReport>
     recordCheckedTest(check.test, 'error', { error: describeError(error) })
     throw error
   }
-  recordCheckedTest(check.test, report.verdict, { report })
+  const verdict = verdictOf(report)
+  recordCheckedTest(check.test, verdict, { report })
   if (report.leaked) throw leakFailure(report, check)
-  if (report.verdict === 'inconclusive') {
+  if (verdict === 'inconclusive') {
     if (inconclusiveMode(check.options) === 'fail') throw inconclusiveTestFailure(report, check)
     warnInconclusive(report, check.test.name)
   }

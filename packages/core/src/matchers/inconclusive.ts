@@ -2,7 +2,12 @@
 // matcher and per-test mode alike: pass with a warning (the default), or fail with
 // `{ inconclusive: 'fail' }`. The run-report record says `inconclusive` either way.
 import { defaultOptions, type LeakOptions } from '../options.js'
-import type { LeakReport } from '../report/types.js'
+import type { LeakReport, LeakVerdict } from '../report/types.js'
+
+/** The report's verdict (`leaked` decides, for a report built without `verdict`). */
+export function verdictOf(report: LeakReport): LeakVerdict {
+  return report.leaked ? 'leak' : report.verdict === 'inconclusive' ? 'inconclusive' : 'clean'
+}
 
 /** The `inconclusive` option in effect (measureLeak has validated it by the time this is asked). */
 export function inconclusiveMode(options: LeakOptions | undefined): 'warn' | 'fail' {

@@ -2,7 +2,7 @@ import { LeakInconclusiveError, LeakproofUsageError } from '../errors.js'
 import { measureLeak } from '../measure.js'
 import type { LeakOptions } from '../options.js'
 import { callSite, hint, printReceived, recordVerdict, type MatcherContextLike, type MatcherResult } from './context.js'
-import { inconclusiveFailure, inconclusiveMode, warnInconclusive } from './inconclusive.js'
+import { inconclusiveFailure, inconclusiveMode, verdictOf, warnInconclusive } from './inconclusive.js'
 
 /**
  * `await expect(fn).not.toLeak(options?)` / `await expect(fn).toLeak()`.
@@ -25,9 +25,10 @@ export async function toLeak(this: MatcherContextLike, received: unknown, option
     recordVerdict(this, site, 'error', undefined, error instanceof Error ? error.message : String(error))
     throw error
   }
-  recordVerdict(this, site, report.verdict, report)
+  const verdict = verdictOf(report)
+  recordVerdict(this, site, verdict, report)
   const head = hint(this, 'toLeak', 'fn', 'options')
-  if (report.verdict === 'inconclusive') {
+  if (verdict === 'inconclusive') {
     // Out of time before the evidence decided: not a failure of the code under test. `.not.toLeak()`
     // passes with a warning unless { inconclusive: 'fail' }; `.toLeak()` did not see its leak.
     if (inconclusiveMode(options) === 'fail') {

@@ -117,15 +117,15 @@ describe('a slow subject', () => {
   })
 
   test('a leak the screen suspects but the snapshots cannot confirm in time is inconclusive, never a leak', async () => {
-    // 1 ms per call: the screen (fixed at 100 calls) fits the budget; each snapshot interval is
-    // sized to about 1.5 s of calls, so two of them do not.
+    // 1 ms per call: warm-up and screen (fixed at 400 calls) fit the budget; a snapshot interval
+    // for a leak this small is sized to about 1.5 s of calls, so the two it takes do not.
     const keep: object[] = []
     const report = await measureLeak(
       () => {
         busy(1)
         keep.push({ id: keep.length })
       },
-      { timeout: 2500, warmup: 50, iterations: 100, samples: 5 },
+      { timeout: 2500, warmup: 50, iterations: 400, samples: 5 },
     )
     expect(report).toMatchObject({ leaked: false, verdict: 'inconclusive', kinds: [] })
     expect(report.decision.map((d) => d.stage)).toContain('screen')
