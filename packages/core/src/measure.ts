@@ -75,7 +75,8 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
     subject,
     process.memoryUsage.rss() + heapLimit * memoryBudgetFraction,
     startedAt + opts.timeout,
-    () => new OutOfTime(),
+    // Between calls: out of time, unless not one call settled in the whole budget.
+    () => (state.settled === 0 ? timeoutError(opts, state) : new OutOfTime()),
   )
   const m: Measurement = {
     findings: { stage: 'warmup', decision: [], measured: 0, warmup: 0 },
@@ -179,10 +180,15 @@ function callStuck(opts: ResolvedOptions, state: CallState): boolean {
   if (state.settled === 0) return true
   const waited = realNow() - state.callStartedAt
   if (waited > opts.timeout / 4) return true
-  return state.settled > 0 && waited > Math.max(minStuckMs, (stuckFactor * state.callMs) / state.settled)
+  return waited > Math.max(minStuckMs, (stuckFactor * state.callMs) / state.settled)
 }
 
 function timeoutError(opts: ResolvedOptions, state: CallState): LeakTimeoutError {
+  if (state.calls === 0) {
+    return new LeakTimeoutError(
+      `the leak measurement did not finish within ${opts.timeout} ms: the time ran out before the first call. Raise the "timeout" option.`,
+    )
+  }
   const waited = realNow() - state.callStartedAt
   return new LeakTimeoutError(
     `the leak measurement did not finish within ${opts.timeout} ms: call ${state.calls} has not settled ` +
