@@ -25,7 +25,7 @@ describe('help', () => {
 
   test('every command documents its exit codes', () => {
     expect(runCli(['--help']).stdout).toContain('Exit codes:\n  0  success')
-    expect(runCli(['report', '--help']).stdout).toContain('Exit codes: 0 no leaks; 1 leaks found; 2 usage or input error.')
+    expect(runCli(['report', '--help']).stdout).toContain('Exit codes: 0 no leaks; 1 leaks found, or inconclusive checks with --inconclusive=error; 2 usage\nor input error.')
     expect(runCli(['merge', '--help']).stdout).toContain('Exit codes: 0 merged; 2 usage or input error')
     expect(runCli(['compare', '--help']).stdout).toContain('Exit codes: 0 no new or grown leaks; 1 new or grown leaks; 2 usage or input error.')
   })
@@ -82,7 +82,7 @@ describe('package', () => {
 
   test('the library entry loads as ESM and CommonJS without running the command', async () => {
     const esm = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as m from ${JSON.stringify(join(cliDir, 'dist', 'index.js'))}; console.log(typeof m.mergeReports, typeof m.formatRecordsTable, m.supportedSchemaVersion)`], { encoding: 'utf8' })
-    expect(esm.stdout).toBe('function function 1\n')
+    expect(esm.stdout).toBe('function function 2\n')
     const cjs = spawnSync(process.execPath, ['-e', `const m = require(${JSON.stringify(join(cliDir, 'dist', 'index.cjs'))}); console.log(typeof m.compareReports, m.runReportSchema.title)`], { encoding: 'utf8' })
     expect(cjs.stdout).toBe('function leakproof run report\n')
   })

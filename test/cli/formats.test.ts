@@ -160,7 +160,7 @@ describe('json summary', () => {
   test('totals, leaks and errors', () => {
     const r = runCli(['report', 'current.json', '--format', 'json'])
     const json = JSON.parse(r.stdout)
-    expect(json.totals).toEqual({ tests: 11, leak: 4, clean: 5, error: 1, skipped: 1, leakedBytesPerIteration: 2654, leakedExternalBytesPerIteration: 2048 })
+    expect(json.totals).toEqual({ tests: 11, leak: 4, clean: 5, error: 1, skipped: 1, inconclusive: 0, leakedBytesPerIteration: 2654, leakedExternalBytesPerIteration: 2048 })
     expect(json.leaks.map((l: { name: string }) => l.name)).toHaveLength(4)
     expect(json.leaks[0]).toEqual(
       expect.objectContaining({ file: 'test/api/sessions.test.ts', line: 12, kinds: ['heap'], topRetained: 'Session +1/call', allocatedAt: 'loginHandler (test/cli/fixtures/generate.mjs:30:31)' }),

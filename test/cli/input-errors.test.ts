@@ -82,10 +82,10 @@ describe('corrupt JSON', () => {
 describe('schema version', () => {
   test('a newer report names both versions and says to upgrade the CLI', () => {
     const dir = tempDir()
-    writeJson(join(dir, 'report.json'), { ...current(), schemaVersion: 2 })
+    writeJson(join(dir, 'report.json'), { ...current(), schemaVersion: 3 })
     const r = runCli(['report', 'report.json'], { cwd: dir })
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^leakproof: cannot read report\.json: report schema version 2 is not supported: this CLI \(@leakproof\/cli [\d.]+\) reads schema version 1\./)
+    expect(r.stderr).toMatch(/^leakproof: cannot read report\.json: report schema version 3 is not supported: this CLI \(@leakproof\/cli [\d.]+\) reads schema versions 1 and 2\./)
     expect(r.stderr).toMatch(/newer leakproof reporter: upgrade the CLI/)
     expect(r.stderr).toMatch(/npm install -D @leakproof\/cli@latest/)
   })
@@ -95,15 +95,15 @@ describe('schema version', () => {
     writeJson(join(dir, 'old.json'), { ...current(), schemaVersion: 0 })
     const r = runCli(['compare', '--baseline', 'old.json', join(fixtures, 'current.json')], { cwd: dir })
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/cannot read old\.json: report schema version 0 is not supported: .* reads schema version 1\. The report was written by an older leakproof reporter: re-run the tests/)
+    expect(r.stderr).toMatch(/cannot read old\.json: report schema version 0 is not supported: .* reads schema versions 1 and 2\. The report was written by an older leakproof reporter: re-run the tests/)
   })
 
   test('merge refuses a shard with another version and writes nothing', () => {
     const dir = tempDir()
-    writeJson(join(dir, 'b.json'), { ...current(), schemaVersion: 2 })
+    writeJson(join(dir, 'b.json'), { ...current(), schemaVersion: 3 })
     const r = runCli(['merge', join(fixtures, 'shard-1.json'), 'b.json', '--out', 'merged.json'], { cwd: dir })
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/cannot read b\.json: report schema version 2 is not supported/)
+    expect(r.stderr).toMatch(/cannot read b\.json: report schema version 3 is not supported/)
     expect(() => readFileSync(join(dir, 'merged.json'))).toThrow()
   })
 
@@ -141,7 +141,7 @@ describe('missing and wrong fields name the path', () => {
       [
         'leakproof: cannot read report.json: not a valid leakproof run report (schema version 1):',
         '  - missing field run.node (a string)',
-        '  - tests[0].verdict must be one of "leak", "clean", "error", "skipped", got the string "leaky"',
+        '  - tests[0].verdict must be one of "leak", "clean", "inconclusive", "error", "skipped", got the string "leaky"',
         '  - tests[1].report.samples.heapUsed[2] must be a number, got the string "big"',
         '  - missing field tests[5].report.retainedTypes (an array)',
         '',

@@ -47,7 +47,7 @@ describe.each(cases)('Jest $major, exposeGc: $exposeGc', ({ major, exposeGc }) =
     expect(pids, 'test files ran in workers').not.toContain(run.pid)
 
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport
-    expect(report).toMatchObject({ schemaVersion: 1, tool: 'leakproof', run: { framework: 'jest', node: process.version } })
+    expect(report).toMatchObject({ schemaVersion: 2, tool: 'leakproof', run: { framework: 'jest', node: process.version } })
     expect(report.run.frameworkVersion).toMatch(new RegExp(`^${major}\\.`))
     const byName = new Map(report.tests.map((t) => [t.name, t]))
     // Matcher records are named like per-test ones: describe blocks and title joined with ' > '.

@@ -53,7 +53,7 @@ export function checkSubjects(run: RunResult, names: { leaky: string[]; clean: s
   // The reporter's JSON run report: one matcher record per test, with the verdict the test got.
   const report = run.report!
   expect(report, context).toBeDefined()
-  expect(report.schemaVersion).toBe(1)
+  expect(report.schemaVersion).toBe(2)
   expect(report.run.framework).toBe('vitest')
   expect(report.tests).toHaveLength(names.leaky.length + names.clean.length)
   for (const record of report.tests) {

@@ -140,11 +140,15 @@ function classify(current: TestLeakRecord, baseline: TestLeakRecord | undefined,
   }
   if (was === 'leak') {
     if (current.verdict === 'clean') return { kind: 'fixed', reason: 'leaked in the baseline, clean now' }
-    return { kind: 'unverified', reason: `leaked in the baseline; ${current.verdict === 'error' ? 'the check failed now' : 'skipped now'}, so not known to be fixed` }
+    const now = current.verdict === 'error' ? 'the check failed now' : current.verdict === 'inconclusive' ? 'inconclusive now (out of time)' : 'skipped now'
+    return { kind: 'unverified', reason: `leaked in the baseline; ${now}, so not known to be fixed` }
   }
   if (current.verdict === 'error') return { kind: 'error', reason: `the check failed: ${(current.error ?? '').split('\n')[0]}` }
   if (!baseline) return { kind: 'added', reason: `new test, ${current.verdict}` }
-  return { kind: 'clean', reason: current.verdict === 'skipped' ? 'skipped' : 'clean in both' }
+  return {
+    kind: 'clean',
+    reason: current.verdict === 'skipped' ? 'skipped' : current.verdict === 'inconclusive' ? 'inconclusive now (out of time), no leak in the baseline' : 'clean in both',
+  }
 }
 
 /**

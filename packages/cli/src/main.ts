@@ -18,7 +18,8 @@ import { cliVersion, supportedSchemaVersion, type Report } from './validate.js'
 
 const exitCodesHelp = `Exit codes:
   0  success: no leaks (report), no new or grown leaks (compare), merged report written (merge)
-  1  leaks found (report) / new or grown leaks compared to the baseline (compare)
+  1  leaks found, or inconclusive checks with --inconclusive=error (report) / new or grown leaks
+     compared to the baseline (compare)
   2  usage or input error: bad arguments, missing file, invalid JSON, wrong schema version
   3  internal error (a bug in leakproof: please report it)`
 
@@ -30,7 +31,7 @@ Usage:
   leakproof compare --baseline base.json current.json [--tolerance 25% | --tolerance-bytes N]
 
 Run \`leakproof <command> --help\` for a command's options.
-Reads run report schema version ${supportedSchemaVersion} (see the README and schema/run-report.schema.json).
+Reads run report schema versions 1 and ${supportedSchemaVersion} (see the README and schema/run-report.schema.json).
 
 ${exitCodesHelp}
 `
@@ -49,14 +50,20 @@ Options:
       --summary          also append the Markdown report to $GITHUB_STEP_SUMMARY (any format);
                          with --format markdown this happens whenever $GITHUB_STEP_SUMMARY is set
       --no-summary       never append to $GITHUB_STEP_SUMMARY
-      --exit-zero        exit 0 even when the report has leaks
+      --inconclusive <warn|error>
+                         checks that ran out of time before the evidence decided (verdict
+                         inconclusive): warn (default) lists them and warns on stderr; error also
+                         exits 1, so CI fails on them
+      --exit-zero        exit 0 even when the report has leaks (or, with --inconclusive=error,
+                         inconclusive checks)
       --color, --no-color  colour console output (default: when stdout is a terminal and
                          NO_COLOR is not set)
   -q, --quiet            no progress or notes on stderr
       --progress         always show the progress line (default: for files of 16 MB or more)
   -h, --help             show this help
 
-Exit codes: 0 no leaks; 1 leaks found; 2 usage or input error.
+Exit codes: 0 no leaks; 1 leaks found, or inconclusive checks with --inconclusive=error; 2 usage
+or input error.
 `
 
 const mergeHelp = `Usage: leakproof merge <report.json|dir>... [--out merged.json]
@@ -64,9 +71,11 @@ const mergeHelp = `Usage: leakproof merge <report.json|dir>... [--out merged.jso
 Combine the reports of sharded runs (vitest --shard=i/n, jest --shard=i/n) into one report. A
 directory stands for the *.json files under it, e.g. the folder actions/download-artifact writes.
 
-- All inputs must use run report schema version ${supportedSchemaVersion}.
+- Inputs may use run report schema version 1 or ${supportedSchemaVersion}; the merged report has the newest
+  version of its inputs.
 - A test (same file and name) found in several inputs is kept once, from the input where its
-  verdict is most severe (leak, error, clean, skipped), else the first; a warning names them.
+  verdict is most severe (leak, error, inconclusive, clean, skipped), else the first; a warning
+  names them.
 - Shards missing from a set (1/3 and 3/3 without 2/3) or given twice are warned about.
 - Empty reports are fine. run.shards lists every input; createdAt is the latest input's.
 
@@ -220,13 +229,20 @@ function pathOptions(report: Report, reportFile: string, io: Io): { root: string
 }
 
 function runReport(args: string[], io: Io): number {
-  const { values, positionals } = parse('report', args, { ...common, ...output })
+  const { values, positionals } = parse('report', args, { ...common, ...output, inconclusive: { type: 'string' } })
   if (values.help) {
     io.stdout.write(reportHelp)
     return exitCodes.ok
   }
   const format = (values.format as string | undefined) ?? 'console'
   checkFormat('report', format, ['console', 'markdown', 'github', 'html', 'json'])
+  const inconclusive = (values.inconclusive as string | undefined) ?? 'warn'
+  if (inconclusive !== 'warn' && inconclusive !== 'error') {
+    throw new CliError(
+      `report: --inconclusive must be warn or error, got "${inconclusive}"`,
+      'warn (default) lists inconclusive checks and warns; error also exits 1. Run `leakproof report --help` for usage.',
+    )
+  }
   if (positionals.length !== 1) {
     throw new CliError(
       positionals.length === 0 ? 'report: missing the report file' : `report: expected one report file, got ${positionals.length} (merge them first with \`leakproof merge\`)`,
@@ -249,7 +265,17 @@ function runReport(args: string[], io: Io): number {
   emit(io, values, text)
   stepSummary(io, values, format, () => (format === 'markdown' ? text : formatMarkdown(r, paths)))
   const leaks = r.tests.filter((t) => t.verdict === 'leak').length
-  return leaks && !values['exit-zero'] ? exitCodes.leaks : exitCodes.ok
+  const undecided = r.tests.filter((t) => t.verdict === 'inconclusive').length
+  if (undecided) {
+    warn(
+      io,
+      values.quiet,
+      `${undecided} inconclusive leak check${undecided === 1 ? '' : 's'} (out of time before the evidence decided; not leaks)` +
+        (inconclusive === 'error' ? '; --inconclusive=error fails the run' : '; --inconclusive=error would fail the run'),
+    )
+  }
+  const failing = leaks > 0 || (inconclusive === 'error' && undecided > 0)
+  return failing && !values['exit-zero'] ? exitCodes.leaks : exitCodes.ok
 }
 
 function runMerge(args: string[], io: Io): number {

@@ -13,7 +13,7 @@ export interface MergeResult {
   warnings: string[]
 }
 
-const severity: Record<TestVerdict, number> = { leak: 3, error: 2, clean: 1, skipped: 0 }
+const severity: Record<TestVerdict, number> = { leak: 4, error: 3, inconclusive: 2, clean: 1, skipped: 0 }
 
 const keyOf = (r: TestLeakRecord) => JSON.stringify([r.file, r.name])
 const label = (r: TestLeakRecord) => `${r.file} > ${r.name}`
@@ -65,10 +65,11 @@ function checkShards(inputs: MergeInput[], warnings: string[]): void {
 /**
  * Merge shard reports into one. Records are sorted by test file, then line (records without a
  * line last), then input order. A test (same file and name) found in more than one input is kept from one
- * input only: the one with the most severe verdict (leak, error, clean, skipped), else the first;
+ * input only: the one with the most severe verdict (leak, error, inconclusive, clean, skipped), else the first;
  * records repeated inside one input (several matcher calls in one test) are all kept. Run metadata:
  * framework if all agree (else `other`), distinct versions / platforms comma-separated, the latest
- * createdAt, options of the first input that has any, and `run.shards` listing every input.
+ * createdAt, options of the first input that has any, and `run.shards` listing every input. The
+ * schema version is the newest of the inputs'.
  */
 export function mergeReports(inputs: MergeInput[]): MergeResult {
   if (inputs.length === 0) throw new Error('mergeReports needs at least one report')
@@ -144,7 +145,8 @@ export function mergeReports(inputs: MergeInput[]): MergeResult {
   const createdAt = inputs.map((i) => i.report.createdAt).reduce((a, b) => (time(b) > time(a) ? b : a))
 
   const report: Report = {
-    schemaVersion: supportedSchemaVersion,
+    // The newest version of the inputs: merging version-1 reports gives a version-1 report.
+    schemaVersion: inputs.some((i) => i.report.schemaVersion === supportedSchemaVersion) ? supportedSchemaVersion : 1,
     tool: 'leakproof',
     createdAt,
     run: {

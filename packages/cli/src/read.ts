@@ -39,7 +39,8 @@ export function parseRunReport(text: string, label: string): Report {
   if (result.errors.length > shownProblems) {
     listed.push(`  … and ${result.errors.length - shownProblems}${result.errors.length >= 50 ? '+' : ''} more`)
   }
-  throw new InputError(label, `not a valid leakproof run report (schema version 1):\n${listed.join('\n')}`)
+  const version = (value as { schemaVersion?: unknown }).schemaVersion
+  throw new InputError(label, `not a valid leakproof run report (schema version ${String(version)}):\n${listed.join('\n')}`)
 }
 
 function readText(file: string): string {

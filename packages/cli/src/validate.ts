@@ -9,8 +9,16 @@ import pkg from '../package.json' with { type: 'json' }
 
 export const schema = schemaJson as unknown as JsonSchema
 
-/** Schema version of the run reports this CLI reads and writes. */
-export const supportedSchemaVersion: RunReport['schemaVersion'] = 1
+/** Schema version of the run reports this CLI writes (merge), and the newest it reads. */
+export const supportedSchemaVersion: RunReport['schemaVersion'] = 2
+
+/**
+ * Schema versions this CLI reads: 1, and 2 (verdict `inconclusive`, a report's `verdict` and
+ * `inconclusive`, decision stage `timeout`). A version-1 report is a version-2 report without them.
+ */
+export const readableSchemaVersions: readonly number[] = [1, 2]
+
+const versionsText = 'schema versions 1 and 2'
 
 export const cliVersion: string = pkg.version
 
@@ -23,7 +31,11 @@ export interface ShardSource {
 }
 
 /** A run report as the CLI reads it: core's RunReport plus the optional fields merge writes. */
-export type Report = Omit<RunReport, 'run'> & { run: RunReport['run'] & { shards?: ShardSource[] } }
+export type Report = Omit<RunReport, 'run' | 'schemaVersion'> & {
+  /** 1: written before verdict `inconclusive` existed; 2: the current version. */
+  schemaVersion: 1 | RunReport['schemaVersion']
+  run: RunReport['run'] & { shards?: ShardSource[] }
+}
 export type { TestLeakRecord }
 
 /** The keywords the interpreter understands; a test keeps the schema file inside this set. */
@@ -137,6 +149,9 @@ function check(value: unknown, node: JsonSchema, path: string, errors: string[],
 /** Checks the schema cannot express. */
 function checkConsistency(report: Report, errors: string[], limit: number): void {
   report.tests.forEach((t, i) => {
+    if (report.schemaVersion === 1 && t.verdict === 'inconclusive' && errors.length < limit) {
+      errors.push(`tests[${i}].verdict is "inconclusive", which schema version 1 does not have; a report with it says schemaVersion 2`)
+    }
     const s = t.report?.samples
     if (!s || errors.length >= limit) return
     const n = s.iteration.length
@@ -164,21 +179,21 @@ export function validateRunReport(value: unknown, limit = 20): ValidationResult 
     return { ok: false, errors: [`${notAReport}: it has no "schemaVersion" and no "tool": "leakproof" field`] }
   }
   const v = obj.schemaVersion
-  if (v === undefined) return { ok: false, errors: [`missing field schemaVersion (this CLI reads schema version ${supportedSchemaVersion})`] }
+  if (v === undefined) return { ok: false, errors: [`missing field schemaVersion (this CLI reads ${versionsText})`] }
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     return { ok: false, errors: [`schemaVersion must be a whole number, got ${describeValue(v)}`] }
   }
-  if (v !== supportedSchemaVersion) {
+  if (!readableSchemaVersions.includes(v)) {
     const action =
       v > supportedSchemaVersion
         ? `The report was written by a newer leakproof reporter: upgrade the CLI to the same release as ` +
-          `@leakproof/vitest / @leakproof/jest (npm install -D @leakproof/cli@latest), or pin the reporter to a release that writes version ${supportedSchemaVersion}.`
+          `@leakproof/vitest / @leakproof/jest (npm install -D @leakproof/cli@latest), or pin the reporter to a release that writes version ${supportedSchemaVersion} or older.`
         : `The report was written by an older leakproof reporter: re-run the tests with the current reporter ` +
           `to regenerate it, or read it with the older @leakproof/cli release that matches it.`
     return {
       ok: false,
       versionMismatch: true,
-      errors: [`report schema version ${v} is not supported: this CLI (@leakproof/cli ${cliVersion}) reads schema version ${supportedSchemaVersion}. ${action}`],
+      errors: [`report schema version ${v} is not supported: this CLI (@leakproof/cli ${cliVersion}) reads ${versionsText}. ${action}`],
     }
   }
   const errors: string[] = []

@@ -24,6 +24,19 @@ export class LeakError extends Error {
   }
 }
 
+/**
+ * A check was inconclusive (out of time before the evidence decided) and the `inconclusive`
+ * option is 'fail'. Carries the full report.
+ */
+export class LeakInconclusiveError extends Error {
+  override name = 'LeakInconclusiveError'
+  declare readonly report: LeakReport
+  constructor(report: LeakReport, message: string = report.summary) {
+    super(message)
+    Object.defineProperty(this, 'report', { value: report, enumerable: false, configurable: true })
+  }
+}
+
 /** The subject threw or rejected: this is the subject's error, not a verdict. */
 export class SubjectError extends Error {
   override name = 'SubjectError'
@@ -45,7 +58,10 @@ export class SubjectError extends Error {
   }
 }
 
-/** The measurement took longer than `timeout`, or a call never settled. */
+/**
+ * A call never settled (the first within a few seconds, a later one by the timeout), or the
+ * subject is too slow for the calls a check needs within `timeout`.
+ */
 export class LeakTimeoutError extends Error {
   override name = 'LeakTimeoutError'
   constructor(message?: string, options?: ErrorOptions) {

@@ -2,7 +2,7 @@ export { measureLeak, assertNoLeak } from './measure.js'
 export type { Subject } from './measure.js'
 export { resolveOptions, defaultOptions } from './options.js'
 export type { LeakOptions, ResolvedOptions, IgnoreOptions, IgnorePattern } from './options.js'
-export { LeakError, LeakproofUsageError, SubjectError, LeakTimeoutError, LeakAbortError } from './errors.js'
+export { LeakError, LeakInconclusiveError, LeakproofUsageError, SubjectError, LeakTimeoutError, LeakAbortError } from './errors.js'
 // Run reports and their formatting: the same names as the engine-free '@leakproof/core/report'.
 export * from './report/index.js'
 export { trackCollection } from './resources/index.js'

@@ -1,15 +1,16 @@
 import v8 from 'node:v8'
-import { LeakAbortError, LeakError, LeakTimeoutError, LeakproofUsageError } from './errors.js'
+import { LeakAbortError, LeakError, LeakInconclusiveError, LeakTimeoutError, LeakproofUsageError } from './errors.js'
 import { getGc, type ForcedGc } from './gc/force-gc.js'
 import { GcCounter } from './gc/gc-stats.js'
 import { settle } from './gc/settle.js'
 import { fakeTimersActive, realNow, realTimeout } from './gc/timers.js'
 import { describe, resolveOptions, type LeakOptions, type ResolvedOptions } from './options.js'
 import { buildReport, type Findings } from './report/build-report.js'
-import type { LeakReport } from './report/types.js'
+import type { InconclusiveDetail, LeakReport } from './report/types.js'
 import { callRepeatedly, LeakproofSubjectCalls, type CallState, type Subject } from './run/call-subject.js'
 import { readHeap } from './run/heap-reading.js'
 import { confirmWithSnapshots } from './run/confirm-stage.js'
+import { decideAtDeadline, formatMs, OutOfTime } from './run/out-of-time.js'
 import { watchResources, type ResourceWatch } from './resources/index.js'
 import { screenStage } from './run/screen-stage.js'
 
@@ -39,10 +40,19 @@ function checkSubject(subject: unknown): asserts subject is Subject {
   }
 }
 
+/** What one measurement has found so far: a report can be built from it at any point (the deadline). */
+interface Measurement {
+  findings: Findings
+  counter: GcCounter
+  /** realNow() when the measurement started (the real clock: fake timers replace performance.now). */
+  started: number
+}
+
 /**
  * Call `subject` repeatedly and decide whether it retains memory per call.
- * Resolves with a report (leak or clean); rejects only for usage errors, the subject's own
- * error, a timeout or an abort.
+ * Resolves with a report: `verdict` leak, clean, or inconclusive (out of time before the evidence
+ * decided; `leaked` false). Rejects only for usage errors, the subject's own error, a call that
+ * never settled, a subject too slow for a check, or an abort.
  */
 export async function measureLeak(subject: () => unknown, options?: LeakOptions): Promise<LeakReport> {
   checkSubject(subject)
@@ -65,8 +75,24 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
     subject,
     process.memoryUsage.rss() + heapLimit * memoryBudgetFraction,
     startedAt + opts.timeout,
-    () => timeoutError(opts, state),
+    // Between calls: out of time, unless not one call settled in the whole budget.
+    () => (state.settled === 0 ? timeoutError(opts, state) : new OutOfTime()),
   )
+  const m: Measurement = {
+    findings: { stage: 'warmup', decision: [], measured: 0, warmup: 0 },
+    counter: new GcCounter(),
+    started: realNow(),
+  }
+  // Out of time with the calls still settling: the report says what the evidence so far decided.
+  const outOfTimeReport = () => {
+    const inconclusive = decideAtDeadline(m.findings, {
+      calls: state.calls,
+      callMs: state.callMs,
+      timeoutMs: opts.timeout,
+      resources: opts.resources,
+    })
+    return finishReport(m, opts, gc, inconclusive)
+  }
   const resources = opts.resources
     ? watchResources({
         ignoreResources: opts.ignore.resources,
@@ -92,7 +118,21 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
       state.stopReason = error
       finish(error)
     }
-    const cancelWatchdog = realTimeout(opts.timeout, () => stop(timeoutError(opts, state)))
+    // The watchdog: a call that stopped settling is the subject's fault, an error; calls still
+    // settling mean the budget was too small, and the evidence so far gives the verdict.
+    const cancelWatchdog = realTimeout(opts.timeout, () => {
+      if (callStuck(opts, state)) return stop(timeoutError(opts, state))
+      state.stopReason = new OutOfTime()
+      finishWith(outOfTimeReport)
+    })
+    const finishWith = (report: () => LeakReport) => {
+      if (finished) return
+      try {
+        finish(undefined, report())
+      } catch (error) {
+        finish(error instanceof Error ? error : new Error(String(error)))
+      }
+    }
     // A first call that has not settled after a short while will not settle in time either
     // (a subject awaiting a timer under fake timers, a request nobody answers): fail now.
     const cancelFirstCall = realTimeout(Math.min(firstCallBoundMs, opts.timeout), () => {
@@ -101,9 +141,10 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
     const onAbort = () => stop(new LeakAbortError('the leak measurement was aborted'))
     opts.signal?.addEventListener('abort', onAbort, { once: true })
 
-    run(state, opts, gc, resources).then(
+    run(state, opts, gc, resources, m).then(
       (report) => finish(undefined, report),
-      (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) =>
+        error instanceof OutOfTime ? finishWith(outOfTimeReport) : finish(error instanceof Error ? error : new Error(String(error))),
     )
   })
 }
@@ -124,18 +165,35 @@ function fakeTimersHint(): string {
     : ''
 }
 
-function timeoutError(opts: ResolvedOptions, state: CallState): LeakTimeoutError {
+/** A call pending this many times the subject's mean call time (and at least a second) has stopped. */
+const stuckFactor = 50
+const minStuckMs = 1000
+
+/**
+ * Whether the call running at the deadline has stopped settling: the first call (not one call
+ * settled within the whole budget), or one pending for a large part of the budget or for far longer
+ * than the subject's calls take. A counter still moving means the budget was too small for this
+ * subject, not that the subject is broken.
+ */
+function callStuck(opts: ResolvedOptions, state: CallState): boolean {
+  if (state.settled >= state.calls) return false
+  if (state.settled === 0) return true
   const waited = realNow() - state.callStartedAt
-  // Only a call that has been running for a large part of the budget "may never settle"; a
-  // counter still moving means the budget was too small for this subject.
-  const stuck = state.settled < state.calls && waited > opts.timeout / 4
-  const perCall = state.settled > 0 ? ` (${formatMs((state.callStartedAt - (state.deadline - opts.timeout)) / state.settled)} per call)` : ''
-  const what = stuck
-    ? `call ${state.calls} has not settled after ${formatMs(waited)}.${fakeTimersHint()}`
-    : `${state.settled} calls settled${perCall}, not enough for a verdict.`
+  if (waited > opts.timeout / 4) return true
+  return waited > Math.max(minStuckMs, (stuckFactor * state.callMs) / state.settled)
+}
+
+function timeoutError(opts: ResolvedOptions, state: CallState): LeakTimeoutError {
+  if (state.calls === 0) {
+    return new LeakTimeoutError(
+      `the leak measurement did not finish within ${opts.timeout} ms: the time ran out before the first call. Raise the "timeout" option.`,
+    )
+  }
+  const waited = realNow() - state.callStartedAt
   return new LeakTimeoutError(
-    `the leak measurement did not finish within ${opts.timeout} ms: ${what} Raise the "timeout" ` +
-      `option, or lower "iterations"/"warmup" for a slow subject.`,
+    `the leak measurement did not finish within ${opts.timeout} ms: call ${state.calls} has not settled ` +
+      `after ${formatMs(waited)}.${fakeTimersHint()} Raise the "timeout" option if a call can take that long; ` +
+      `otherwise check that the promise the subject returns resolves.`,
   )
 }
 
@@ -166,20 +224,15 @@ function checkPace(opts: ResolvedOptions, calls: number, elapsedMs: number, spen
   )
 }
 
-function formatMs(ms: number): string {
-  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms < 10 ? ms.toFixed(2) : Math.round(ms)} ms`
-}
-
 async function run(
   state: CallState,
   opts: ResolvedOptions,
   gc: ForcedGc,
   resources: ResourceWatch | undefined,
+  m: Measurement,
 ): Promise<LeakReport> {
-  const started = performance.now()
-  const counter = new GcCounter()
+  const { findings, counter, started } = m
   counter.start()
-  const findings: Findings = { decision: [], measured: 0, warmup: 0 }
   const settleCounted = async () => {
     await settle(gc)
     counter.stats.forced += 2
@@ -189,23 +242,23 @@ async function run(
   // Tracking starts before warm-up: turning it on costs a one-off heap step (its own code and
   // hooks) that must not land in the measured rounds. Only growth between checkpoints counts.
   resources?.begin()
-  const warmupStarted = performance.now()
+  const warmupStarted = realNow()
   // The first call may do one-time work (a lazy initialisation): the next few tell the subject's
   // pace; the rest of the warm-up follows.
   findings.warmup = await callRepeatedly(state, Math.min(opts.warmup, 1))
   const probe = Math.min(opts.warmup - findings.warmup, pacingCalls)
   const rssBefore = process.memoryUsage.rss()
-  const probeStarted = performance.now()
+  const probeStarted = realNow()
   const probed = await callRepeatedly(state, probe)
   findings.warmup += probed
   // A subject that would exhaust memory before the timeout gets its leak verdict from the
   // memory guard instead.
   const rssPerCall = (process.memoryUsage.rss() - rssBefore) / Math.max(1, probed)
   if (rssPerCall * (opts.warmup + opts.iterations) < state.rssLimit - rssBefore) {
-    checkPace(opts, probed, performance.now() - probeStarted, performance.now() - warmupStarted)
+    checkPace(opts, probed, realNow() - probeStarted, realNow() - warmupStarted)
   }
   findings.warmup += await callRepeatedly(state, opts.warmup - findings.warmup)
-  const warmupCallMs = (performance.now() - warmupStarted) / Math.max(1, findings.warmup)
+  const warmupCallMs = (realNow() - warmupStarted) / Math.max(1, findings.warmup)
   findings.decision.push({
     stage: 'warmup',
     iterations: findings.warmup,
@@ -215,6 +268,7 @@ async function run(
   })
 
   // Screening: rounds of calls, then whether what they allocated is still alive.
+  findings.stage = 'screen'
   const rounds = opts.samples - 1
   const perRound = Math.ceil(screeningCalls(opts, warmupCallMs, state.calls) / rounds)
   const { screened, callMs } = await screenStage({ state, opts, gc, resources, findings, counter, perRound, rounds })
@@ -241,7 +295,7 @@ async function run(
       outcome: 'leak',
       note: `stopped early after ${state.calls} calls: memory grew past ${Math.round(state.rssLimit / 2 ** 20)} MB RSS, half of V8's heap limit above the starting point`,
     })
-    return finishReport(findings, opts, gc, counter, started)
+    return finishReport(m, opts, gc)
   }
 
   if (!screened) throw new Error('leakproof: screening produced no result')
@@ -250,6 +304,7 @@ async function run(
   findings.heapRate = screened.heapSlope
   findings.externalRate = screened.externalSlope
   if (suspect) {
+    findings.stage = 'confirm'
     await confirmWithSnapshots({
       state,
       opts,
@@ -260,23 +315,22 @@ async function run(
       startedAt: started,
     })
   }
-  return finishReport(findings, opts, gc, counter, started)
+  return finishReport(m, opts, gc)
 }
 
-function finishReport(
-  findings: Findings,
-  opts: ResolvedOptions,
-  gc: ForcedGc,
-  counter: GcCounter,
-  started: number,
-): LeakReport {
-  const gcStats = counter.stop()
-  return buildReport(findings, opts, gcStats, gc.source, performance.now() - started)
+function finishReport(m: Measurement, opts: ResolvedOptions, gc: ForcedGc, inconclusive?: InconclusiveDetail): LeakReport {
+  // A copy: a run the deadline overtook may still stop the counter again.
+  const gcStats = { ...m.counter.stop() }
+  return buildReport(m.findings, opts, gcStats, gc.source, realNow() - m.started, inconclusive)
 }
 
-/** Like measureLeak, but throws a LeakError carrying the report when the subject leaks. */
+/**
+ * Like measureLeak, but throws a LeakError carrying the report when the subject leaks, and a
+ * LeakInconclusiveError when the check was inconclusive and the `inconclusive` option is 'fail'.
+ */
 export async function assertNoLeak(subject: () => unknown, options?: LeakOptions): Promise<LeakReport> {
   const report = await measureLeak(subject, options)
   if (report.leaked) throw new LeakError(report)
+  if (report.verdict === 'inconclusive' && resolveOptions(options).inconclusive === 'fail') throw new LeakInconclusiveError(report)
   return report
 }

@@ -29,8 +29,18 @@ export interface LeakOptions {
   threshold?: number
   /** Cap on all calls (warm-up, screening and confirmation). Default 100000; slow subjects are limited by time first. */
   maxIterations?: number
-  /** Milliseconds before the whole measurement gives up with a timeout error. Default 60000. */
+  /**
+   * Time budget of the whole measurement, in ms. Default 60000. Out of time with the subject still
+   * settling, the evidence so far decides (clean or leak) or the verdict is `inconclusive` (see
+   * `inconclusive`); a call that never settles fails with a LeakTimeoutError.
+   */
   timeout?: number
+  /**
+   * What an inconclusive check (out of time before the evidence decided) does to the test:
+   * 'warn' (default) passes it with a warning, 'fail' fails it. Either way the run report records
+   * verdict `inconclusive`.
+   */
+  inconclusive?: 'warn' | 'fail'
   /** Abort the measurement. */
   signal?: AbortSignal
   /** Find retainer paths and allocation sites for a leak verdict. Default true. */
@@ -55,6 +65,7 @@ export interface ResolvedOptions {
   threshold: number
   maxIterations: number
   timeout: number
+  inconclusive: 'warn' | 'fail'
   signal: AbortSignal | undefined
   explain: boolean
   resources: boolean
@@ -70,6 +81,7 @@ export const defaultOptions = {
   threshold: 4,
   maxIterations: 100_000,
   timeout: 60_000,
+  inconclusive: 'warn',
   explain: true,
   resources: true,
   showStrings: false,
@@ -84,7 +96,7 @@ const integerRanges = {
 } as const
 
 const known = new Set([
-  'warmup', 'iterations', 'samples', 'threshold', 'maxIterations', 'timeout', 'signal',
+  'warmup', 'iterations', 'samples', 'threshold', 'maxIterations', 'timeout', 'inconclusive', 'signal',
   'explain', 'resources', 'snapshotDir', 'showStrings', 'ignore',
 ])
 
@@ -142,6 +154,15 @@ export function resolveOptions(input: LeakOptions | undefined = {}): ResolvedOpt
     if (value === undefined) continue
     if (typeof value !== 'boolean') fail(`option "${key}" must be true or false, got ${describe(value)}`)
     out[key] = value
+  }
+  if (input.inconclusive !== undefined) {
+    if (input.inconclusive !== 'warn' && input.inconclusive !== 'fail') {
+      fail(
+        `option "inconclusive" must be 'warn' (pass an inconclusive check with a warning) or 'fail' ` +
+          `(fail the test), got ${describe(input.inconclusive)}`,
+      )
+    }
+    out.inconclusive = input.inconclusive
   }
   if (input.signal !== undefined && !(input.signal instanceof AbortSignal)) {
     fail(`option "signal" must be an AbortSignal, got ${describe(input.signal)}`)

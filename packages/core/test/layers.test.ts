@@ -21,8 +21,8 @@ const layer = (name: string, ...paths: string[]): Layer => ({ name, paths: paths
  * the verdict judges them, the explanation says what is retained, the report tells it.
  */
 const layers: Layer[][] = [
-  // Data types and validated options everything shares: no behaviour of the engine.
-  [layer('model', 'errors.ts', 'options.ts', 'report/types.ts')],
+  // Data types, validated options and the pure path and unit formatting everything shares.
+  [layer('model', 'errors.ts', 'options.ts', 'report/types.ts', 'report/paths.ts', 'report/units.ts')],
   // Mechanisms: forcing GC and real timers; the heap snapshot model; the sample series.
   [layer('gc'), layer('heap'), layer('samples')],
   // Pure decisions on samples; what a leak retains and where it was allocated; handles, listeners.

@@ -11,9 +11,6 @@ import { describe, expect, test } from 'vitest'
 /** Modules allowed to read the global clock, and why. */
 const allowed: Record<string, string> = {
   'gc/timers.ts': 'captures the real clock at import',
-  // Issue 15 §4: the warm-up timing that sizes the adaptive window, and the run's durationMs,
-  // still use performance.now(); measure.ts is being changed elsewhere. Remove once it uses realNow.
-  'measure.ts': 'pending: to use realNow()',
 }
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src')

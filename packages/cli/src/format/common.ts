@@ -18,9 +18,9 @@ export const testLabel = (r: Pick<TestLeakRecord, 'file' | 'name'>): string => s
 export const fileLine = (r: Pick<TestLeakRecord, 'file' | 'line'>): string =>
   sanitizeCell(r.line ? `${r.file}:${r.line}` : r.file)
 
-const verdictOrder: Record<TestVerdict, number> = { leak: 0, error: 1, clean: 2, skipped: 3 }
+const verdictOrder: Record<TestVerdict, number> = { leak: 0, error: 1, inconclusive: 2, clean: 3, skipped: 4 }
 
-/** Leaks first, then errors, clean, skipped; input order within a verdict. */
+/** Leaks first, then errors, inconclusive, clean, skipped; input order within a verdict. */
 export function byVerdict<T extends { verdict: TestVerdict }>(records: T[]): T[] {
   return records
     .map((r, i) => ({ r, i }))
@@ -34,17 +34,32 @@ export interface Counts {
   clean: number
   error: number
   skipped: number
+  /** Out of time before the evidence decided (schema version 2). */
+  inconclusive: number
 }
 
 export function countVerdicts(records: TestLeakRecord[]): Counts {
-  const c: Counts = { tests: records.length, leak: 0, clean: 0, error: 0, skipped: 0 }
+  const c: Counts = { tests: records.length, leak: 0, clean: 0, error: 0, skipped: 0, inconclusive: 0 }
   for (const r of records) c[r.verdict]++
   return c
 }
 
-/** `12 tests: 2 leaks, 9 clean, 1 error, 0 skipped` */
+/** `12 tests: 2 leaks, 9 clean, 1 error, 0 skipped` (`, 1 inconclusive` when there are any) */
 export function countsLine(c: Counts): string {
-  return `${plural(c.tests, 'test')}: ${plural(c.leak, 'leak')}, ${c.clean} clean, ${plural(c.error, 'error')}, ${c.skipped} skipped`
+  return (
+    `${plural(c.tests, 'test')}: ${plural(c.leak, 'leak')}, ${c.clean} clean, ${plural(c.error, 'error')}, ${c.skipped} skipped` +
+    (c.inconclusive ? `, ${c.inconclusive} inconclusive` : '')
+  )
+}
+
+/**
+ * One line for an inconclusive record: `inconclusive: the screen suspected growth of 3 B/call of
+ * JS heap; heap snapshots did not confirm it before the 60 s budget (1200 calls, 48 ms/call)`.
+ */
+export function inconclusiveLine(r: TestLeakRecord): string {
+  const i = r.report?.inconclusive
+  if (!i) return 'inconclusive: out of time before the evidence decided'
+  return sanitizeCell(`inconclusive: ${i.detail} (${i.calls} calls, ${perCall(i.msPerCall)} ms/call)`)
 }
 
 /** What leaked, as a phrase: `68.3 B/call of JS heap, 2 kinds of open handles`. */

@@ -1,7 +1,7 @@
 import type { LeakReport } from '@leakproof/core'
 import { countedTypes, formatRecordsTable, shownSites, siteNote, storesLine } from '../core.js'
 import type { Report, TestLeakRecord } from '../validate.js'
-import { byVerdict, errorLine, fileLine, formatBytes, leakWhat, pasteable, perCall, plural, sanitizeCell, siteText, type PathOptions } from './common.js'
+import { byVerdict, errorLine, fileLine, formatBytes, inconclusiveLine, leakWhat, pasteable, perCall, plural, sanitizeCell, siteText, type PathOptions } from './common.js'
 
 export interface ConsoleOptions extends PathOptions {
   color?: boolean
@@ -9,10 +9,10 @@ export interface ConsoleOptions extends PathOptions {
   maxDetails?: number
 }
 
-type Paint = (style: 'red' | 'yellow' | 'dim' | 'bold' | 'cyan', text: string) => string
+type Paint = (style: 'red' | 'yellow' | 'magenta' | 'dim' | 'bold' | 'cyan', text: string) => string
 
 function painter(color: boolean): Paint {
-  const codes = { red: [31, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39] } as const
+  const codes = { red: [31, 39], yellow: [33, 39], magenta: [35, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39] } as const
   return (style, text) => (color ? `\u001b[${codes[style][0]}m${text}\u001b[${codes[style][1]}m` : text)
 }
 
@@ -96,7 +96,7 @@ function runLine(report: Report): string {
   return sanitizeCell(`${r.framework} ${r.frameworkVersion}, node ${r.node}, ${r.platform}${shards}`)
 }
 
-/** Console report: the summary table, then the evidence for each leak and each error. */
+/** Console report: the summary table, then the evidence for each leak, each error and each inconclusive check. */
 export function formatConsole(input: Report, opts: ConsoleOptions = {}): string {
   const report = pasteable(input, opts)
   const color = opts.color === true
@@ -114,6 +114,9 @@ export function formatConsole(input: Report, opts: ConsoleOptions = {}): string 
   if (leaks.length > maxDetails) out.push('', paint('dim', `… and ${leaks.length - maxDetails} more leaks (see --format html)`))
   for (const t of byVerdict(errors)) {
     out.push('', paint('yellow', `! ${fileLine(t)} > ${sanitizeCell(t.name)}`), `  The leak check failed: ${errorLine(t)}`)
+  }
+  for (const t of report.tests.filter((r) => r.verdict === 'inconclusive')) {
+    out.push('', paint('magenta', `? ${fileLine(t)} > ${sanitizeCell(t.name)}`), `  ${inconclusiveLine(t)}; not reported as a leak`)
   }
   return out.join('\n') + '\n'
 }

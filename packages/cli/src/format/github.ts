@@ -2,7 +2,7 @@
 import type { Report, TestLeakRecord } from '../validate.js'
 import { isAbsolute, resolve } from 'node:path'
 import { relativePath } from '../core.js'
-import { byVerdict, countVerdicts, countsLine, errorLine, leakOneLine, pasteable, type PathOptions } from './common.js'
+import { byVerdict, countVerdicts, countsLine, errorLine, inconclusiveLine, leakOneLine, pasteable, type PathOptions } from './common.js'
 
 /** Escape the message part of a workflow command (`%`, CR, LF). */
 export function escapeData(text: string): string {
@@ -64,9 +64,10 @@ export function recordAnnotation(t: TestLeakRecord, level: AnnotationLevel, titl
 }
 
 /**
- * One `::error` per leaking record (title "Memory leak") and one `::warning` per failed check
- * (title "Leak check failed"), on the test's file (relative to the repository root when
- * `workspace` is given) and line, then a `::notice` with the counts.
+ * One `::error` per leaking record (title "Memory leak"), one `::warning` per failed check (title
+ * "Leak check failed") and per inconclusive one (title "Leak check inconclusive"), on the test's
+ * file (relative to the repository root when `workspace` is given) and line, then a `::notice`
+ * with the counts.
  */
 export function formatGithub(report: Report, opts: GithubOptions = {}): string {
   const out: string[] = []
@@ -79,10 +80,11 @@ export function formatGithub(report: Report, opts: GithubOptions = {}): string {
     const at = opts.workspace ? original : t
     if (t.verdict === 'leak') out.push(recordAnnotation(at, 'error', 'Memory leak', `${t.name}: ${leakOneLine(t)}`, opts))
     else if (t.verdict === 'error') out.push(recordAnnotation(at, 'warning', 'Leak check failed', `${t.name}: ${errorLine(t)}`, opts))
+    else if (t.verdict === 'inconclusive') out.push(recordAnnotation(at, 'warning', 'Leak check inconclusive', `${t.name}: ${inconclusiveLine(t)}`, opts))
   }
   const counts = countVerdicts(report.tests)
   let notice = `leakproof: ${countsLine(counts)}.`
-  if (counts.leak > annotationsShownPerStep || counts.error > annotationsShownPerStep) {
+  if (counts.leak > annotationsShownPerStep || counts.error + counts.inconclusive > annotationsShownPerStep) {
     notice += ` GitHub shows only the first ${annotationsShownPerStep} annotations of each kind per step; see the step summary or the HTML report for all of them.`
   }
   out.push(annotation({ level: 'notice', title: 'leakproof', message: notice }))

@@ -14,8 +14,8 @@ export function esc(value: unknown): string {
 }
 
 const css = `
-:root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--panel:#f6f8fa;--line:#d1d9e0;--leak:#cf222e;--leak-bg:#ffebe9;--clean:#1a7f37;--clean-bg:#dafbe1;--error:#9a6700;--error-bg:#fff8c5;--skipped:#59636e;--skipped-bg:#eff2f5;--accent:#0969da}
-@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--panel:#151b23;--line:#3d444d;--leak:#ff7b72;--leak-bg:#3c1618;--clean:#3fb950;--clean-bg:#12261e;--error:#d29922;--error-bg:#2e2a17;--skipped:#9198a1;--skipped-bg:#212830;--accent:#4493f8}}
+:root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--panel:#f6f8fa;--line:#d1d9e0;--leak:#cf222e;--leak-bg:#ffebe9;--clean:#1a7f37;--clean-bg:#dafbe1;--error:#9a6700;--error-bg:#fff8c5;--skipped:#59636e;--skipped-bg:#eff2f5;--inconclusive:#8250df;--inconclusive-bg:#fbefff;--accent:#0969da}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--panel:#151b23;--line:#3d444d;--leak:#ff7b72;--leak-bg:#3c1618;--clean:#3fb950;--clean-bg:#12261e;--error:#d29922;--error-bg:#2e2a17;--skipped:#9198a1;--skipped-bg:#212830;--inconclusive:#ab7df8;--inconclusive-bg:#271a3d;--accent:#4493f8}}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:1100px;margin:0 auto;padding:24px}
@@ -34,16 +34,18 @@ a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;line-height:20px;white-space:nowrap}
 .b-leak{color:var(--leak);background:var(--leak-bg)}.b-clean{color:var(--clean);background:var(--clean-bg)}
 .b-error{color:var(--error);background:var(--error-bg)}.b-skipped{color:var(--skipped);background:var(--skipped-bg)}
+.b-inconclusive{color:var(--inconclusive);background:var(--inconclusive-bg)}
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
 .card{border:1px solid var(--line);border-radius:8px;padding:8px 14px;min-width:110px;background:var(--panel)}
 .card b{display:block;font-size:22px}
-.card.leak b{color:var(--leak)}.card.clean b{color:var(--clean)}.card.error b{color:var(--error)}.card.skipped b{color:var(--skipped)}
+.card.leak b{color:var(--leak)}.card.clean b{color:var(--clean)}.card.error b{color:var(--error)}.card.skipped b{color:var(--skipped)}.card.inconclusive b{color:var(--inconclusive)}
 .toolbar{display:flex;gap:14px;align-items:center;flex-wrap:wrap;margin:16px 0 8px;padding:8px 12px;border:1px solid var(--line);border-radius:8px}
 .toolbar input[type=search]{flex:1;min-width:180px;padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
 .toolbar label{white-space:nowrap}
 details.test{border:1px solid var(--line);border-left-width:4px;border-radius:8px;margin:10px 0;background:var(--bg)}
 details.test[data-verdict=leak]{border-left-color:var(--leak)}details.test[data-verdict=clean]{border-left-color:var(--clean)}
 details.test[data-verdict=error]{border-left-color:var(--error)}details.test[data-verdict=skipped]{border-left-color:var(--skipped)}
+details.test[data-verdict=inconclusive]{border-left-color:var(--inconclusive)}
 details.test>summary{cursor:pointer;padding:10px 14px}
 details.test>summary .name{font-weight:600;word-break:break-word}
 details.test>summary .where{color:var(--muted);font-size:12px;display:block;margin-left:18px}
@@ -356,6 +358,13 @@ function headline(t: TestLeakRecord): string {
   const r = t.report
   if (t.verdict === 'error') return `<p class="headline">The leak check failed:</p><pre>${esc(t.error ?? 'no error message in the report')}</pre>`
   if (t.verdict === 'skipped') return '<p class="headline muted">Not measured (skipped).</p>'
+  if (t.verdict === 'inconclusive') {
+    const i = r?.inconclusive
+    return (
+      `<p class="headline">Inconclusive: out of time before the evidence decided; not reported as a leak.</p>` +
+      (i ? `<p>${esc(`${i.detail}. ${i.calls} calls, ${perCall(i.msPerCall)} ms per call, in the ${i.stage} stage; timeout ${i.timeoutMs} ms.`)}</p>` : '')
+    )
+  }
   if (!r) return `<p class="headline muted">The report has no measurement for this ${esc(t.verdict)} verdict.</p>`
   if (t.verdict === 'leak') return `<p class="headline">Leaks <b>${esc(leakWhat(r))}</b>.</p>`
   return `<p class="headline">No leak: ${esc(formatBytes(r.bytesPerIteration))}/call heap, ${esc(formatBytes(r.externalBytesPerIteration))}/call external.</p>`
@@ -368,7 +377,7 @@ function testSection(t: TestLeakRecord, id: string): string {
   const body: string[] = [headline(t)]
   if (t.report) {
     body.push(heapPlot(t.report, label))
-    if (t.verdict === 'leak') body.push(evidence(t.report))
+    if (t.verdict === 'leak' || t.verdict === 'inconclusive') body.push(evidence(t.report))
     else body.push(`<p class="muted">${esc(`${t.report.iterations} measured calls after ${t.report.warmupIterations} warm-up calls in ${t.report.durationMs} ms.`)}</p>`)
   }
   return (
@@ -397,15 +406,22 @@ export function formatHtml(input: Report, opts: HtmlOptions = {}): string {
     ` · created ${report.createdAt}`
   const status = counts.leak ? `${plural(counts.leak, 'memory leak')}` : 'no memory leaks'
 
-  const cards = (['leak', 'error', 'clean', 'skipped'] as const)
+  // Inconclusive checks (schema version 2) get a card and a filter when there are any.
+  const verdicts = counts.inconclusive ? (['leak', 'error', 'inconclusive', 'clean', 'skipped'] as const) : (['leak', 'error', 'clean', 'skipped'] as const)
+  const cards = verdicts
     .map((v) => `<div class="card ${v}"><b>${counts[v]}</b>${v === 'leak' ? 'leaks' : v === 'error' ? 'errors' : v}</div>`)
     .join('')
-  const filters = (['leak', 'error', 'clean', 'skipped'] as const)
+  const filters = verdicts
     .map((v) => `<label><input type="checkbox" data-filter="${v}" checked> ${v} (${counts[v]})</label>`)
     .join('')
 
   const summaryRows = tests.map((t) => {
-    const clue = t.verdict === 'error' ? (t.error ?? '').split('\n')[0]! : (topClue(t.report) ?? '–')
+    const clue =
+      t.verdict === 'error'
+        ? (t.error ?? '').split('\n')[0]!
+        : t.verdict === 'inconclusive'
+          ? `out of time in ${t.report?.inconclusive?.stage ?? 'the check'}`
+          : (topClue(t.report) ?? '–')
     return (
       `<tr data-verdict="${esc(t.verdict)}" data-label="${esc(`${t.file} > ${t.name}`)}">` +
       `<td class="test"><a href="#${ids.get(t)}"><span class="mono">${esc(t.file)}</span> › ${esc(t.name)}</a></td>` +

@@ -22,6 +22,17 @@ export interface JsonSummary {
     allocatedAt?: string
   }[]
   errors: { file: string; name: string; line?: number; error: string }[]
+  /** Checks that ran out of time before the evidence decided (not leaks). */
+  inconclusive: {
+    file: string
+    name: string
+    line?: number
+    stage?: string
+    detail?: string
+    calls?: number
+    msPerCall?: number
+    timeoutMs?: number
+  }[]
 }
 
 export function jsonSummary(input: Report, opts: PathOptions = {}): JsonSummary {
@@ -58,6 +69,17 @@ export function jsonSummary(input: Report, opts: PathOptions = {}): JsonSummary 
     errors: report.tests
       .filter((t) => t.verdict === 'error')
       .map((t) => ({ file: t.file, name: t.name, ...(t.line ? { line: t.line } : {}), error: t.error ?? 'the leak check failed' })),
+    inconclusive: report.tests
+      .filter((t) => t.verdict === 'inconclusive')
+      .map((t) => {
+        const i = t.report?.inconclusive
+        return {
+          file: t.file,
+          name: t.name,
+          ...(t.line ? { line: t.line } : {}),
+          ...(i ? { stage: i.stage, detail: i.detail, calls: i.calls, msPerCall: i.msPerCall, timeoutMs: i.timeoutMs } : {}),
+        }
+      }),
   }
 }
 

@@ -6,6 +6,7 @@ import {
   countsLine,
   errorLine,
   formatBytes,
+  inconclusiveLine,
   leakWhat,
   perCall,
   plural,
@@ -111,7 +112,7 @@ export function codeBlock(lines: string[], lang = 'text'): string[] {
   return [fence + lang, ...body, fence]
 }
 
-const verdictIcon: Record<TestLeakRecord['verdict'], string> = { leak: '❌', error: '⚠️', clean: '✅', skipped: '⏭️' }
+const verdictIcon: Record<TestLeakRecord['verdict'], string> = { leak: '❌', error: '⚠️', inconclusive: '❔', clean: '✅', skipped: '⏭️' }
 
 function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
   return [
@@ -189,7 +190,13 @@ export function formatMarkdown(input: Report, opts: MarkdownOptions = {}): strin
   const counts = countVerdicts(report.tests)
   const title = opts.title ?? 'leakproof'
   const budget = opts.budget ?? markdownBudget
-  const status = counts.leak ? `❌ ${plural(counts.leak, 'memory leak')}` : counts.error ? '⚠️ no leaks, but some checks failed' : '✅ no memory leaks'
+  const status = counts.leak
+    ? `❌ ${plural(counts.leak, 'memory leak')}`
+    : counts.error
+      ? '⚠️ no leaks, but some checks failed'
+      : counts.inconclusive
+        ? `❔ no leaks found, ${counts.inconclusive} inconclusive`
+        : '✅ no memory leaks'
   const out: string[] = [`## ${title}: ${status}`, '']
   if (report.tests.length === 0) {
     out.push('No leak checks were recorded.', '')
@@ -202,7 +209,13 @@ export function formatMarkdown(input: Report, opts: MarkdownOptions = {}): strin
     t.verdict,
     t.report ? formatBytes(t.report.bytesPerIteration) : '–',
     t.report ? formatBytes(t.report.externalBytesPerIteration) : '–',
-    t.verdict === 'error' ? escapeMarkdown(errorLine(t), { table: true }) : topClue(t.report) ? codeSpan(topClue(t.report)!, { table: true }) : '–',
+    t.verdict === 'error'
+      ? escapeMarkdown(errorLine(t), { table: true })
+      : t.verdict === 'inconclusive'
+        ? escapeMarkdown(inconclusiveLine(t), { table: true })
+        : topClue(t.report)
+          ? codeSpan(topClue(t.report)!, { table: true })
+          : '–',
   ])
   out.push(...table(['', 'Test', 'Verdict', 'Heap/call', 'External/call', 'Top retained type'], ['l', 'l', 'l', 'r', 'r', 'l'], rows), '')
 

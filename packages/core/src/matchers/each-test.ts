@@ -2,12 +2,13 @@
 // it again and again (the adapter supplies one complete run: hooks, body, cleanups), write its
 // run-report record, and frame what the framework reports — the leak, or the test's own error when
 // a repeat failed. How a test is found, repeated and opted out stays in the adapters.
-import { LeakError, SubjectError } from '../errors.js'
+import { LeakError, LeakInconclusiveError, SubjectError } from '../errors.js'
 import { measureLeak } from '../measure.js'
 import type { LeakOptions } from '../options.js'
 import { appendTestRecord, type TestLeakRecord } from '../report/run-report.js'
 import type { LeakReport } from '../report/types.js'
 import { recordFile } from './context.js'
+import { inconclusiveFailure, inconclusiveMode, verdictOf, warnInconclusive } from './inconclusive.js'
 
 /** A test as per-test mode's run-report records name it. */
 export interface CheckedTest {
@@ -53,7 +54,9 @@ export interface RepeatCheck {
 
 /**
  * Measure a test that passed its first run. Clean: resolves with the report. A leak: rejects with
- * a LeakError framed for a whole test. A repeat that threw: rejects with the test's own error,
+ * a LeakError framed for a whole test. Inconclusive (out of time before the evidence decided):
+ * resolves with the report after a console warning, or rejects with a LeakInconclusiveError
+ * under { inconclusive: 'fail' }. A repeat that threw: rejects with the test's own error,
  * with a note saying which run failed. Anything else the engine throws (a timeout, bad options)
  * rejects unchanged. Every outcome writes the test's run-report record first.
  */
@@ -69,9 +72,28 @@ export async function checkRepeatedTest(check: RepeatCheck): Promise<LeakReport>
     recordCheckedTest(check.test, 'error', { error: describeError(error) })
     throw error
   }
-  recordCheckedTest(check.test, report.leaked ? 'leak' : 'clean', { report })
+  const verdict = verdictOf(report)
+  recordCheckedTest(check.test, verdict, { report })
   if (report.leaked) throw leakFailure(report, check)
+  if (verdict === 'inconclusive') {
+    if (inconclusiveMode(check.options) === 'fail') throw inconclusiveTestFailure(report, check)
+    warnInconclusive(report, check.test.name)
+  }
   return report
+}
+
+/** The error an inconclusive test fails with under { inconclusive: 'fail' }, framed for a whole test. */
+export function inconclusiveTestFailure(report: LeakReport, check: Pick<RepeatCheck, 'hookCount' | 'optOut' | 'frames'>): LeakInconclusiveError {
+  const runs = 1 + report.warmupIterations + report.iterations
+  const error = new LeakInconclusiveError(
+    report,
+    'leakproof: the leak check of this test was inconclusive.\n' +
+      `${runsPhrase(runs, check.hookCount)}\n\n` +
+      `${inconclusiveFailure(report)}\n\n` +
+      `Too slow to check? Leave the test out with ${check.optOut}.`,
+  )
+  error.stack = `${error.name}: ${error.message}${check.frames ? '\n' + check.frames : ''}`
+  return error
 }
 
 // Errors of a test come from the test file's realm (Jest runs it in a vm context): shapes, not instanceof.

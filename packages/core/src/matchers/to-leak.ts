@@ -1,7 +1,8 @@
-import { LeakproofUsageError } from '../errors.js'
+import { LeakInconclusiveError, LeakproofUsageError } from '../errors.js'
 import { measureLeak } from '../measure.js'
 import type { LeakOptions } from '../options.js'
 import { callSite, hint, printReceived, recordVerdict, type MatcherContextLike, type MatcherResult } from './context.js'
+import { inconclusiveFailure, inconclusiveMode, verdictOf, warnInconclusive } from './inconclusive.js'
 
 /**
  * `await expect(fn).not.toLeak(options?)` / `await expect(fn).toLeak()`.
@@ -24,8 +25,21 @@ export async function toLeak(this: MatcherContextLike, received: unknown, option
     recordVerdict(this, site, 'error', undefined, error instanceof Error ? error.message : String(error))
     throw error
   }
-  recordVerdict(this, site, report.leaked ? 'leak' : 'clean', report)
+  const verdict = verdictOf(report)
+  recordVerdict(this, site, verdict, report)
   const head = hint(this, 'toLeak', 'fn', 'options')
+  if (verdict === 'inconclusive') {
+    // Out of time before the evidence decided: not a failure of the code under test. `.not.toLeak()`
+    // passes with a warning unless { inconclusive: 'fail' }; `.toLeak()` did not see its leak.
+    if (inconclusiveMode(options) === 'fail') {
+      throw new LeakInconclusiveError(report, `${head}\n\n${inconclusiveFailure(report)}`)
+    }
+    if (this.isNot) warnInconclusive(report, this.currentTestName)
+    return {
+      pass: false,
+      message: () => `${head}\n\nExpected the function to leak, but the check was inconclusive.\n\n${report.summary}`,
+    }
+  }
   return {
     pass: report.leaked,
     message: () =>

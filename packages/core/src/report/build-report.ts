@@ -3,7 +3,7 @@ import type { GcSource } from '../gc/force-gc.js'
 import type { Findings } from '../run/findings.js'
 import { relativizeReport } from './paths.js'
 import { formatSummary } from './summary.js'
-import type { GcStats, LeakKind, LeakReport } from './types.js'
+import type { GcStats, InconclusiveDetail, LeakKind, LeakReport } from './types.js'
 
 // What the stages found is the run's (run/findings.ts); named here too, for measure.ts.
 export type { Findings }
@@ -16,14 +16,18 @@ export function buildReport(
   gc: GcStats,
   gcSource: GcSource,
   durationMs: number,
+  inconclusive?: InconclusiveDetail,
 ): LeakReport {
   const kinds: LeakKind[] = []
   if (f.heapLeak) kinds.push('heap')
   if (f.externalLeak) kinds.push('external')
   if (f.resources?.length) kinds.push('resources')
   if (f.listeners?.length) kinds.push('listeners')
+  const leaked = kinds.length > 0
   const raw: LeakReport = {
-    leaked: kinds.length > 0,
+    leaked,
+    verdict: leaked ? 'leak' : inconclusive ? 'inconclusive' : 'clean',
+    ...(inconclusive && !leaked ? { inconclusive } : {}),
     kinds,
     iterations: f.measured,
     warmupIterations: f.warmup,

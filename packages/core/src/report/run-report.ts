@@ -2,11 +2,18 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, write
 import { dirname, join } from 'node:path'
 import type { LeakReport, RunOptions } from './types.js'
 
-/** Version of the JSON file written by the Vitest and Jest reporters and read by the CLI. */
-export const runReportSchemaVersion = 1
+/**
+ * Version of the JSON file written by the Vitest and Jest reporters and read by the CLI.
+ * 2: verdict `inconclusive`, a report's `verdict` and `inconclusive`, decision stage `timeout`.
+ * The CLI still reads version 1.
+ */
+export const runReportSchemaVersion = 2
 
-/** Verdict for one test or one matcher call. */
-export type TestVerdict = 'leak' | 'clean' | 'error' | 'skipped'
+/**
+ * Verdict for one test or one matcher call. `inconclusive`: out of time before the evidence
+ * decided (the test passed with a warning, or failed under { inconclusive: 'fail' }).
+ */
+export type TestVerdict = 'leak' | 'clean' | 'inconclusive' | 'error' | 'skipped'
 
 /** One measured test in a run report. */
 export interface TestLeakRecord {
@@ -19,7 +26,7 @@ export interface TestLeakRecord {
   verdict: TestVerdict
   /** `matcher` for expect(fn).not.toLeak(), `each-test` for the per-test mode. */
   source: 'matcher' | 'each-test'
-  /** For verdict 'error': the error message (the subject's own failure, a timeout, bad options). */
+  /** For verdict 'error': the error message (the subject's own failure, a call that never settled, bad options). */
   error?: string
   report?: LeakReport
 }

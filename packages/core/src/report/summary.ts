@@ -1,14 +1,8 @@
 import type { ResolvedOptions } from '../options.js'
 import type { AllocationSite, LeakReport, RetainedType } from './types.js'
+import { formatBytes } from './units.js'
 
-/** Human-readable byte count: 68 B, 12.4 KB, 3.1 MB. */
-export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes)
-  if (abs < 1024) return `${Math.round(bytes * 10) / 10} B`
-  if (abs < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`
-  if (abs < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`
-}
+export { formatBytes }
 
 const perCall = (n: number) => (Math.abs(n) >= 10 ? Math.round(n) : Math.round(n * 100) / 100)
 
@@ -61,12 +55,23 @@ function table(rows: string[][]): string[] {
 export function formatSummary(report: LeakReport, opts: ResolvedOptions): string {
   const lines: string[] = []
   const calls = `${report.iterations} measured calls after ${report.warmupIterations} warm-up calls`
+  const timeout = report.decision.find((d) => d.stage === 'timeout')
+  if (report.inconclusive) {
+    const i = report.inconclusive
+    lines.push(
+      `Inconclusive: ${i.detail}, after ${i.calls} calls (${perCall(i.msPerCall)} ms per call). Not reported as a leak.`,
+      `Give the check more time (the "timeout" option, now ${i.timeoutMs} ms) or make each call cheaper (a smaller input). ` +
+        `An inconclusive check passes with a warning; { inconclusive: 'fail' } fails it instead.`,
+    )
+    return lines.join('\n')
+  }
   if (!report.leaked) {
     lines.push(
       `No leak: retained growth ${formatBytes(report.bytesPerIteration)}/call (heap), ` +
         `${formatBytes(report.externalBytesPerIteration)}/call (external), below ${opts.threshold} B/call, over ${calls}.`,
     )
-    const last = report.decision[report.decision.length - 1]
+    const last = report.decision.filter((d) => d.stage !== 'timeout').pop()
+    if (timeout) lines.push(`Decided when the time budget ran out: ${timeout.note}.`)
     if (last?.stage === 'confirm' && last.outcome === 'inconclusive') {
       lines.push(`The heap grew, but growth of retained user data was not confirmed within the iteration budget: ${last.note}.`)
     } else if (last?.stage === 'confirm') {
@@ -82,6 +87,7 @@ export function formatSummary(report: LeakReport, opts: ResolvedOptions): string
   lines.push(`Leak: the subject retained ${what.join(', ')} over ${calls}.`)
   const abort = report.decision.find((d) => d.stage === 'abort')
   if (abort) lines.push(`Measurement ${abort.note}.`)
+  if (timeout) lines.push(`Decided when the time budget ran out: ${timeout.note}.`)
 
   const types = countedTypes(report.retainedTypes)
   const stores = storesLine(report.retainedTypes)

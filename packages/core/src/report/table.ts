@@ -4,7 +4,7 @@ import type { TestLeakRecord, TestVerdict } from './run-report.js'
 import { countedTypes, formatBytes } from './summary.js'
 
 export interface RecordsTableOptions {
-  /** Colour verdicts with ANSI escapes (leak red, error yellow, clean green, skipped dim). Default false. */
+  /** Colour verdicts with ANSI escapes (leak red, error yellow, inconclusive magenta, clean green, skipped dim). Default false. */
   color?: boolean
   /**
    * Widest the test column may get, in characters; longer `file > name` cells are shortened in the
@@ -14,11 +14,12 @@ export interface RecordsTableOptions {
 }
 
 /** Order rows are listed in: what needs attention first. Stable within a verdict. */
-const verdictOrder: Record<TestVerdict, number> = { leak: 0, error: 1, clean: 2, skipped: 3 }
+const verdictOrder: Record<TestVerdict, number> = { leak: 0, error: 1, inconclusive: 2, clean: 3, skipped: 4 }
 
 const ansi = {
   leak: ['\u001b[1;31m', '\u001b[22;39m'],
   error: ['\u001b[33m', '\u001b[39m'],
+  inconclusive: ['\u001b[35m', '\u001b[39m'],
   clean: ['\u001b[32m', '\u001b[39m'],
   skipped: ['\u001b[2m', '\u001b[22m'],
   bold: ['\u001b[1m', '\u001b[22m'],
@@ -57,6 +58,10 @@ function topRetained(r: TestLeakRecord): string {
     const chars = [...first]
     return `error: ${chars.length > 72 ? chars.slice(0, 71).join('') + '…' : first}`
   }
+  if (r.verdict === 'inconclusive') {
+    const i = r.report?.inconclusive
+    return i ? `out of time in ${i.stage} (${i.calls} calls)` : 'out of time'
+  }
   const report = r.report
   if (!report) return dash
   const perCall = (n: number) => (Math.abs(n) >= 10 ? String(Math.round(n)) : String(Math.round(n * 100) / 100))
@@ -84,11 +89,12 @@ function plural(n: number, word: string, words = `${word}s`): string {
  * 2 tests: 1 leak, 1 clean, 0 errors, 0 skipped. Leaking tests retain 68.3 B/call of heap, 0 B/call external.
  * ```
  *
- * Rows are ordered leak, error, clean, skipped (input order within each verdict). `heap/call` and
+ * Rows are ordered leak, error, inconclusive, clean, skipped (input order within each verdict). `heap/call` and
  * `external/call` are the report's estimated retained growth per call of the subject (empty for
  * records without a report, e.g. errors and skipped tests). The last column names the largest
  * retained object type, or the leaked handle / listener when no object type explains the leak,
- * or the first line of the error for verdict `error`. Test names are sanitised: control
+ * the first line of the error for verdict `error`, or the stage an `inconclusive` check ran out of
+ * time in. The totals line counts inconclusive checks when there are any. Test names are sanitised: control
  * characters are shown escaped. Returns `No leak checks were recorded.` for an empty list.
  */
 export function formatRecordsTable(records: TestLeakRecord[], opts: RecordsTableOptions = {}): string {
@@ -138,6 +144,7 @@ export function formatRecordsTable(records: TestLeakRecord[], opts: RecordsTable
       `${count('clean')} clean`,
       plural(count('error'), 'error'),
       `${count('skipped')} skipped`,
+      ...(count('inconclusive') ? [paint('inconclusive', `${count('inconclusive')} inconclusive`)] : []),
     ].join(', ') +
     '.'
   const bytes = leaking.length

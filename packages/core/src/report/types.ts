@@ -114,7 +114,8 @@ export interface GcStats {
 
 /** One step of how the verdict was reached, for explainability. */
 export interface DecisionStep {
-  stage: 'warmup' | 'screen' | 'confirm' | 'resources' | 'abort'
+  /** `timeout`: the time budget ran out, and this step says what the evidence so far decided. */
+  stage: 'warmup' | 'screen' | 'confirm' | 'resources' | 'abort' | 'timeout'
   /** Calls of the subject made during this step. */
   iterations: number
   /** Estimated retained growth in bytes per call (heap, code excluded where known). */
@@ -124,8 +125,39 @@ export interface DecisionStep {
   note: string
 }
 
+/**
+ * The outcome of a check: `leak` (`leaked` is true), `clean`, or `inconclusive`: it ran out of
+ * time (the `timeout` option) before the evidence decided, and is not reported as a leak.
+ */
+export type LeakVerdict = 'leak' | 'clean' | 'inconclusive'
+
+/** Why a check is inconclusive: how far it got before its time budget ran out. */
+export interface InconclusiveDetail {
+  /** What ended the check undecided: its time budget (the `timeout` option). */
+  reason: 'timeout'
+  /** The stage the check had reached: warm-up, the screen, or the heap-snapshot confirmation. */
+  stage: 'warmup' | 'screen' | 'confirm'
+  /**
+   * What was left undecided and why the check escalated, e.g. `the screen suspected growth of
+   * 3 B/call of JS heap; heap snapshots did not confirm it before the 60 s budget`.
+   */
+  detail: string
+  /** Growth per call the screen suspected (the larger of heap and external), when it did. */
+  suspectedBytesPerIteration?: number
+  /** Calls of the subject made, warm-up included. */
+  calls: number
+  /** Mean time one call of the subject took, in ms (the calls alone: GCs and snapshots excluded). */
+  msPerCall: number
+  /** The time budget, in ms (the `timeout` option). */
+  timeoutMs: number
+}
+
 export interface LeakReport {
   leaked: boolean
+  /** `leak`, `clean`, or `inconclusive` (out of time before the evidence decided; `leaked` is false). */
+  verdict: LeakVerdict
+  /** Only for verdict `inconclusive`: the stage reached, what was undecided, the subject's pace. */
+  inconclusive?: InconclusiveDetail
   /** Which kinds of evidence made it a leak (empty when clean). */
   kinds: LeakKind[]
   /** Calls measured after warm-up (all stages). */

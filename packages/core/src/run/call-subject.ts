@@ -16,12 +16,15 @@ export interface CallState {
   memoryExhausted: boolean
   /** Calls that returned or settled. */
   settled: number
+  /** Time the settled calls took, in ms: the subject's own pace, without the GCs between rounds. */
+  callMs: number
   /** realNow() when the latest call started. */
   callStartedAt: number
   /**
    * realNow() past which no new call starts: checked between calls, because a timer cannot fire
    * while synchronous calls keep the event loop busy (a subject of 50 MB per call ran for minutes
-   * past its timeout). `onDeadline` gives the error to stop with.
+   * past its timeout). `onDeadline` gives the error to stop with (OutOfTime: the report then says
+   * what the evidence so far decided).
    */
   deadline: number
   onDeadline: () => Error
@@ -37,6 +40,7 @@ export class LeakproofSubjectCalls implements CallState {
   stopReason: Error | undefined = undefined
   memoryExhausted = false
   settled = 0
+  callMs = 0
   callStartedAt = 0
   constructor(
     readonly subject: Subject,
@@ -91,7 +95,9 @@ export async function callRepeatedly(state: CallState, count: number, subject: S
       result = undefined
     }
     state.settled++
-    if (++sinceCheck < rssCheckCalls && realNow() - lastCheck < rssCheckMs) continue
+    const end = realNow()
+    state.callMs += end - now
+    if (++sinceCheck < rssCheckCalls && end - lastCheck < rssCheckMs) continue
     sinceCheck = 0
     lastCheck = realNow()
     if (process.memoryUsage.rss() > state.rssLimit) {

@@ -98,6 +98,7 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
           last = wide
         }
       }
+      findings.lastConfirm = result
       const outcomes = [result.heap, result.external]
       const open = !leak && (outcomes.includes('unsure') || outcomes.includes('paused'))
       // Out of budget: 'paused' (nothing grew) is clean, 'unsure' is inconclusive; neither is a leak.

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { LeakAbortError, LeakTimeoutError, LeakproofUsageError, SubjectError, measureLeak } from '../../src/index.js'
+import {
+  LeakAbortError,
+  LeakInconclusiveError,
+  LeakTimeoutError,
+  LeakproofUsageError,
+  SubjectError,
+  assertNoLeak,
+  measureLeak,
+} from '../../src/index.js'
 
 const fast = { warmup: 20, iterations: 40, samples: 5 }
 
@@ -93,14 +101,60 @@ describe('a slow subject', () => {
     expect(calls).toBe(6)
   })
 
-  test('synchronous calls stop at the deadline: the engine checks it between calls, not with a timer', async () => {
+  test('out of time with its calls still settling: an inconclusive report, not an error; the engine checks the deadline between calls', async () => {
     // Fast first calls pass the pace check; then each call keeps the loop busy for 20 ms, so a
     // timer could fire only after the whole warm-up (200 calls, 4 s).
     let calls = 0
-    const error = await measureLeak(() => { if (++calls > 10) busy(20) }, { timeout: 600 }).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(LeakTimeoutError)
-    expect((error as Error).message).toMatch(/did not finish within 600 ms: \d+ calls settled \(.* per call\), not enough for a verdict/)
+    const report = await measureLeak(() => { if (++calls > 10) busy(20) }, { timeout: 600 })
+    expect(report).toMatchObject({ leaked: false, verdict: 'inconclusive', kinds: [] })
+    expect(report.inconclusive).toMatchObject({ reason: 'timeout', stage: 'warmup', timeoutMs: 600, calls })
+    expect(report.inconclusive!.detail).toBe('the warm-up did not finish before the 600 ms budget: nothing was measured')
+    // The subject's own pace: 20 ms per busy call, less for the first ten.
+    expect(report.inconclusive!.msPerCall).toBeGreaterThan(10)
+    expect(report.summary).toMatch(/^Inconclusive: .* after \d+ calls \(\d+ ms per call\)\. Not reported as a leak\./)
+    expect(report.decision.at(-1)).toMatchObject({ stage: 'timeout', outcome: 'inconclusive' })
     expect(calls).toBeLessThan(60)
+  })
+
+  test('a leak the screen suspects but the snapshots cannot confirm in time is inconclusive, never a leak', async () => {
+    // 1 ms per call: warm-up and screen (fixed at 400 calls) fit the budget; a snapshot interval
+    // for a leak this small is sized to about 1.5 s of calls, so the two it takes do not.
+    const keep: object[] = []
+    const report = await measureLeak(
+      () => {
+        busy(1)
+        keep.push({ id: keep.length })
+      },
+      { timeout: 2500, warmup: 50, iterations: 400, samples: 5 },
+    )
+    expect(report).toMatchObject({ leaked: false, verdict: 'inconclusive', kinds: [] })
+    expect(report.decision.map((d) => d.stage)).toContain('screen')
+    expect(report.inconclusive!.stage).toMatch(/^(screen|confirm)$/)
+    expect(report.inconclusive!.detail).toMatch(/^the screen suspected growth of [\d.]+ [KM]?B\/call of JS heap.* before the 2\.5 s budget$/)
+    expect(report.inconclusive!.suspectedBytesPerIteration).toBeGreaterThan(4)
+  })
+
+  test('inconclusive: "fail" makes assertNoLeak throw a LeakInconclusiveError carrying the report', async () => {
+    let calls = 0
+    const subject = () => { if (++calls > 10) busy(20) }
+    const error = await assertNoLeak(subject, { timeout: 600, inconclusive: 'fail' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LeakInconclusiveError)
+    expect((error as LeakInconclusiveError).report.verdict).toBe('inconclusive')
+    calls = 0
+    await expect(assertNoLeak(subject, { timeout: 600 })).resolves.toMatchObject({ verdict: 'inconclusive' })
+  })
+})
+
+describe('a call that stops settling is still an error', () => {
+  test('after many settled calls: the call counter stopped, the subject is broken', async () => {
+    let calls = 0
+    const error = await measureLeak(
+      () => (++calls === 150 ? new Promise(() => {}) : undefined),
+      { timeout: 2000 },
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LeakTimeoutError)
+    expect((error as Error).message).toMatch(/^the leak measurement did not finish within 2000 ms: call 150 has not settled after/)
+    expect(calls).toBe(150)
   })
 })
 

@@ -4,7 +4,7 @@ import { LeakproofUsageError, measureLeak, resolveOptions } from '../../src/inde
 describe('options', () => {
   test('defaults are filled in', () => {
     const o = resolveOptions()
-    expect(o).toMatchObject({ warmup: 200, iterations: 400, samples: 11, threshold: 4, explain: true, resources: true, showStrings: false })
+    expect(o).toMatchObject({ warmup: 200, iterations: 400, samples: 11, threshold: 4, explain: true, resources: true, showStrings: false, inconclusive: 'warn' })
     expect(o.ignore).toEqual({ types: [], sites: [], resources: [], listeners: [] })
   })
 
@@ -20,6 +20,7 @@ describe('options', () => {
     [{ explain: 'yes' }, /"explain" must be true or false/],
     [{ signal: {} }, /"signal" must be an AbortSignal/],
     [{ snapshotDir: '' }, /"snapshotDir" must be a directory path/],
+    [{ inconclusive: 'error' }, /option "inconclusive" must be 'warn' \(pass an inconclusive check with a warning\) or 'fail' \(fail the test\), got the string "error"/],
     [{ iteratons: 50 }, /unknown option "iteratons"\. Known options: warmup, iterations/],
     [{ ignore: { type: ['X'] } }, /unknown ignore key "type"/],
     [{ ignore: { types: 'X' } }, /ignore\.types must be an array of strings or RegExps/],

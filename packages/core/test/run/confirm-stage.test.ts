@@ -12,6 +12,7 @@ async function confirmOnly(subject: () => unknown): Promise<Findings> {
   const opts = resolveOptions({ explain: false, resources: false })
   const state = new LeakproofSubjectCalls(subject, Infinity, Infinity, () => new Error('no deadline'))
   const findings: Findings = {
+    stage: 'confirm',
     decision: [],
     measured: 0,
     warmup: 0,
