@@ -2,24 +2,13 @@
 // a table of every leak check at the end of the run and the shared JSON run report.
 //
 // Test files run in worker processes. The reporter is created in Jest's main process before the
-// workers start, so setting LEAKPROOF_RECORDS_DIR here makes the workers inherit it: each one
-// appends a JSONL record per leak check (core's appendTestRecord) and the reporter merges them.
+// workers start: core's run session points them at the records directory they append to.
 
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
-import {
-  LeakproofUsageError,
-  createRunReport,
-  formatRecordsTable,
-  readTestRecords,
-  recordsDirEnv,
-  writeRunReport,
-  type RunOptions,
-  type RunReport,
-  type TestLeakRecord,
-} from '@leakproof/core'
+import { LeakproofUsageError, formatRecordsTable, type RunOptions, type TestLeakRecord } from '@leakproof/core'
+import { RunReportSession } from '@leakproof/core/adapter'
 import { runningJestVersion } from './jest-install.js'
 
 export interface LeakproofReporterOptions {
@@ -118,8 +107,7 @@ function checkOptions(options: unknown): LeakproofReporterOptions {
 export default class LeakproofReporter {
   private readonly options: LeakproofReporterOptions
   private readonly rootDir: string
-  private readonly recordsDir: string
-  private readonly ownsRecordsDir: boolean
+  private readonly session: RunReportSession
   private readonly shard: string | undefined
   private lastError: Error | undefined
 
@@ -128,26 +116,17 @@ export default class LeakproofReporter {
     this.rootDir = globalConfig.rootDir ?? process.cwd()
     const shard = globalConfig.shard
     this.shard = shard ? `${shard.shardIndex}/${shard.shardCount}` : undefined
-    const inherited = process.env[recordsDirEnv]
-    if (inherited) {
-      this.recordsDir = inherited
-      this.ownsRecordsDir = false
-    } else {
-      this.recordsDir = mkdtempSync(join(tmpdir(), 'leakproof-jest-'))
-      this.ownsRecordsDir = true
-      process.env[recordsDirEnv] = this.recordsDir
-    }
+    this.session = new RunReportSession('jest')
   }
 
   /** A new run (watch mode): forget the previous run's records. */
   onRunStart(): void {
-    if (!this.ownsRecordsDir) return
-    rmSync(this.recordsDir, { recursive: true, force: true })
+    this.session.reset()
   }
 
   /** The records written so far by this run's workers. */
   records(): TestLeakRecord[] {
-    return readTestRecords(this.recordsDir)
+    return this.session.records()
   }
 
   /** Jest passes the test contexts of the run (one per project) and the aggregated results. */
@@ -157,17 +136,17 @@ export default class LeakproofReporter {
     let reportPath: string | undefined
     if (outputFile !== false) {
       reportPath = isAbsolute(outputFile) ? outputFile : resolve(this.rootDir, outputFile)
-      const report: RunReport = createRunReport(
-        {
-          framework: 'jest',
-          frameworkVersion: runningJestVersion(),
-          ...(this.shard ? { shard: this.shard } : {}),
-          options: configuredOptions(testContexts, this.rootDir),
-        },
-        tests,
-      )
       try {
-        writeRunReport(reportPath, report)
+        this.session.writeReport(
+          reportPath,
+          {
+            framework: 'jest',
+            frameworkVersion: runningJestVersion(),
+            ...(this.shard ? { shard: this.shard } : {}),
+            options: configuredOptions(testContexts, this.rootDir),
+          },
+          tests,
+        )
       } catch (error) {
         this.lastError = error instanceof Error ? error : new Error(String(error))
         process.stderr.write(`leakproof: could not write ${reportPath}: ${this.lastError.message}\n`)
@@ -184,7 +163,7 @@ export default class LeakproofReporter {
         .join('\n')
       process.stderr.write(`\nleakproof\n${indented}\n${shown ? `\n  Report: ${shown}\n` : ''}`)
     }
-    if (this.ownsRecordsDir) rmSync(this.recordsDir, { recursive: true, force: true })
+    this.session.close()
   }
 
   getLastError(): Error | undefined {

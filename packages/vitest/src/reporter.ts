@@ -1,23 +1,12 @@
 // `@leakproof/vitest/reporter`: prints a leak summary table at the end of a run and writes the
 // JSON run report. Config side only (no runtime import of 'vitest').
 //
-// How records reach it: before any worker starts, the reporter points core's records directory
-// (env LEAKPROOF_RECORDS_DIR) at a fresh temporary directory. Every leak check in a worker, the
-// `toLeak` matcher and per-test mode alike, appends one JSON line there; at the end of the run the
-// reporter reads them all. This works the same in every pool and Vitest version, and keeps large
-// leak reports out of Vitest's task metadata.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// How records reach it: core's run session (the records directory every worker appends to), set
+// up before any worker starts. This works the same in every pool and Vitest version, and keeps
+// large leak reports out of Vitest's task metadata.
 import { isAbsolute, relative, resolve } from 'node:path'
-import {
-  createRunReport,
-  formatRecordsTable,
-  readTestRecords,
-  recordsDirEnv,
-  writeRunReport,
-  type RunOptions,
-  type TestLeakRecord,
-} from '@leakproof/core'
+import { LeakproofUsageError, formatRecordsTable, recordsDirEnv, type RunOptions, type TestLeakRecord } from '@leakproof/core'
+import { RunReportSession } from '@leakproof/core/adapter'
 import { decodeSettings, provideKey, type WorkerSettings } from './config.js'
 
 export interface LeakproofReporterOptions {
@@ -67,21 +56,21 @@ function configuredOptions(vitest: VitestLike): (RunOptions & { project: string 
 
 export class LeakproofReporter {
   private vitest: VitestLike | undefined
-  private dir: string | undefined
+  private session: RunReportSession | undefined
   private finished = false
   private readonly outputFile: string | false
   private readonly table: 'auto' | 'always' | 'never'
 
   constructor(options: LeakproofReporterOptions = {}) {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError('LeakproofReporter(options): options must be an object like { outputFile: "leak.json" }')
+      throw new LeakproofUsageError('LeakproofReporter(options): options must be an object like { outputFile: "leak.json" }')
     }
     const { outputFile = 'leakproof-report.json', table = 'auto' } = options
     if (outputFile !== false && (typeof outputFile !== 'string' || outputFile === '')) {
-      throw new TypeError('LeakproofReporter({ outputFile }) must be a file path or false')
+      throw new LeakproofUsageError('LeakproofReporter({ outputFile }) must be a file path or false')
     }
     if (!['auto', 'always', 'never'].includes(table)) {
-      throw new TypeError("LeakproofReporter({ table }) must be 'auto', 'always' or 'never'")
+      throw new LeakproofUsageError("LeakproofReporter({ table }) must be 'auto', 'always' or 'never'")
     }
     this.outputFile = outputFile
     this.table = table
@@ -89,18 +78,15 @@ export class LeakproofReporter {
 
   onInit(vitest: VitestLike): void {
     this.vitest = vitest
-    this.dir = mkdtempSync(resolve(tmpdir(), 'leakproof-vitest-'))
-    // Workers get the main process's environment (and config.env) when they are started.
-    process.env[recordsDirEnv] = this.dir
-    if (vitest.config.env) vitest.config.env[recordsDirEnv] = this.dir
+    this.session = new RunReportSession('vitest')
+    // Workers get the main process's environment, and config.env.
+    if (vitest.config.env) vitest.config.env[recordsDirEnv] = this.session.dir
   }
 
   onTestRunStart(): void {
     // Watch mode: every rerun starts from an empty records directory.
     this.finished = false
-    if (this.dir) {
-      rmSync(this.dir, { recursive: true, force: true })
-    }
+    this.session?.reset()
   }
 
   onTestRunEnd(): void {
@@ -114,23 +100,24 @@ export class LeakproofReporter {
 
   /** The records of the run so far (after the run: all of them). */
   records(): TestLeakRecord[] {
-    return this.dir ? readTestRecords(this.dir) : []
+    return this.session?.records() ?? []
   }
 
   private finish(): void {
-    if (this.finished || !this.vitest) return
+    if (this.finished || !this.vitest || !this.session) return
     this.finished = true
     const vitest = this.vitest
-    const tests = this.records()
-    // Workers create the directory again when the next (watch mode) run appends to it.
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true })
+    const tests = this.session.records()
+    this.session.close()
     const show = this.table === 'always' || (this.table === 'auto' && tests.length > 0)
     if (show) {
       vitest.logger.log(`\n leakproof: leak checks of this run\n\n${formatRecordsTable(tests, { color: colorEnabled() })}\n`)
     }
     if (this.outputFile !== false) {
       const shard = vitest.config.shard
-      const report = createRunReport(
+      const path = isAbsolute(this.outputFile) ? this.outputFile : resolve(vitest.config.root, this.outputFile)
+      this.session.writeReport(
+        path,
         {
           framework: 'vitest',
           frameworkVersion: vitest.version,
@@ -139,8 +126,6 @@ export class LeakproofReporter {
         },
         tests,
       )
-      const path = isAbsolute(this.outputFile) ? this.outputFile : resolve(vitest.config.root, this.outputFile)
-      writeRunReport(path, report)
       if (show) vitest.logger.log(` leakproof: report written to ${relative(process.cwd(), path) || path}\n`)
     }
   }

@@ -2,7 +2,7 @@
 // it again and again (the adapter supplies one complete run: hooks, body, cleanups), write its
 // run-report record, and frame what the framework reports — the leak, or the test's own error when
 // a repeat failed. How a test is found, repeated and opted out stays in the adapters.
-import { LeakError, SubjectError } from '../errors.js'
+import { LeakError, LeakproofUsageError, SubjectError } from '../errors.js'
 import { measureLeak } from '../measure.js'
 import type { LeakOptions } from '../options.js'
 import { appendTestRecord, type TestLeakRecord } from '../report/run-report.js'
@@ -72,6 +72,16 @@ export async function checkRepeatedTest(check: RepeatCheck): Promise<LeakReport>
   recordCheckedTest(check.test, report.leaked ? 'leak' : 'clean', { report })
   if (report.leaked) throw leakFailure(report, check)
   return report
+}
+
+/**
+ * What a concurrent test fails with in per-test mode: `what` names it, `fix` says the framework's
+ * ways out (run it sequentially, or leave it out).
+ */
+export function concurrentTestError(what: string, fix: string): LeakproofUsageError {
+  return new LeakproofUsageError(
+    `per-test leak mode cannot check ${what}: concurrent tests share one heap, so no test can be measured on its own. ${fix}`,
+  )
 }
 
 // Errors of a test come from the test file's realm (Jest runs it in a vm context): shapes, not instanceof.
