@@ -11,20 +11,9 @@ import { declarationLine, fullName, runningTest } from './each-test/circus.js'
 import { runningChecks } from './running-checks.js'
 
 export { leakMatchers }
-export {
-  trackCollection,
-  measureLeak,
-  assertNoLeak,
-  formatBytes,
-  formatSummary,
-  formatRecordsTable,
-  LeakError,
-  LeakproofUsageError,
-  SubjectError,
-  LeakTimeoutError,
-  LeakAbortError,
-} from '@leakproof/core'
-export type { CollectionTracker, LeakOptions, LeakReport, TestLeakRecord, RunReport } from '@leakproof/core'
+// The engine's user API (measureLeak, trackCollection, the errors, the report types...), so that
+// tests import from one package. The same in @leakproof/vitest.
+export * from '@leakproof/core'
 
 /** Options of `toBeCollected`. */
 export type CollectionOptions = CollectionCheckOptions

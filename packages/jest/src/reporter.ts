@@ -7,18 +7,12 @@
 import { realpathSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
-import { LeakproofUsageError, formatRecordsTable, type RunOptions, type TestLeakRecord } from '@leakproof/core'
-import { RunReportSession } from '@leakproof/core/adapter'
+import { formatRecordsTable, type RunOptions, type TestLeakRecord } from '@leakproof/core'
+import { ReporterSettings, RunReportSession, type LeakReporterOptions } from '@leakproof/core/adapter'
 import { runningJestVersion } from './jest-install.js'
 
-export interface LeakproofReporterOptions {
-  /** Where to write the JSON run report, relative to Jest's rootDir. Default `leakproof-report.json`; `false` for none. */
-  outputFile?: string | false
-  /** Print the summary table at the end of the run. Default true. */
-  table?: boolean
-  /** Colours in the table. Default: when stderr is a terminal. */
-  color?: boolean
-}
+/** `outputFile`, `table`, `color`: the same options as @leakproof/vitest/reporter's. */
+export type LeakproofReporterOptions = LeakReporterOptions
 
 interface GlobalConfigLike {
   rootDir?: string
@@ -33,8 +27,6 @@ interface ProjectConfigLike {
   testEnvironment?: string
   testEnvironmentOptions?: Record<string, unknown>
 }
-
-const knownOptions = new Set(['outputFile', 'table', 'color'])
 
 function realpath(path: string): string | undefined {
   try {
@@ -82,37 +74,15 @@ function configuredOptions(contexts: Iterable<{ config?: ProjectConfigLike }> | 
   return out.length ? out : undefined
 }
 
-function checkOptions(options: unknown): LeakproofReporterOptions {
-  if (options === undefined || options === null) return {}
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new LeakproofUsageError('@leakproof/jest/reporter options must be an object like { outputFile: "leakproof-report.json" }')
-  }
-  for (const key of Object.keys(options)) {
-    if (!knownOptions.has(key)) {
-      throw new LeakproofUsageError(`@leakproof/jest/reporter: unknown option "${key}". Known options: ${[...knownOptions].join(', ')}`)
-    }
-  }
-  const o = options as Record<string, unknown>
-  if (o.outputFile !== undefined && o.outputFile !== false && (typeof o.outputFile !== 'string' || o.outputFile === '')) {
-    throw new LeakproofUsageError('@leakproof/jest/reporter: "outputFile" must be a file path or false')
-  }
-  for (const key of ['table', 'color']) {
-    if (o[key] !== undefined && typeof o[key] !== 'boolean') {
-      throw new LeakproofUsageError(`@leakproof/jest/reporter: "${key}" must be true or false`)
-    }
-  }
-  return o as LeakproofReporterOptions
-}
-
 export default class LeakproofReporter {
-  private readonly options: LeakproofReporterOptions
+  private readonly options: ReporterSettings
   private readonly rootDir: string
   private readonly session: RunReportSession
   private readonly shard: string | undefined
   private lastError: Error | undefined
 
   constructor(globalConfig: GlobalConfigLike = {}, options?: LeakproofReporterOptions, _context?: unknown) {
-    this.options = checkOptions(options)
+    this.options = ReporterSettings.from('@leakproof/jest/reporter', options)
     this.rootDir = globalConfig.rootDir ?? process.cwd()
     const shard = globalConfig.shard
     this.shard = shard ? `${shard.shardIndex}/${shard.shardCount}` : undefined
@@ -132,7 +102,7 @@ export default class LeakproofReporter {
   /** Jest passes the test contexts of the run (one per project) and the aggregated results. */
   onRunComplete(testContexts?: Set<{ config?: ProjectConfigLike }>, _results?: unknown): void {
     const tests = this.records()
-    const outputFile = this.options.outputFile ?? 'leakproof-report.json'
+    const { outputFile } = this.options
     let reportPath: string | undefined
     if (outputFile !== false) {
       reportPath = isAbsolute(outputFile) ? outputFile : resolve(this.rootDir, outputFile)
@@ -153,10 +123,10 @@ export default class LeakproofReporter {
         reportPath = undefined
       }
     }
-    if (this.options.table !== false && tests.length > 0) {
+    if (this.options.showTable(tests.length)) {
       const rel = reportPath ? relative(process.cwd(), reportPath) : undefined
       const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : reportPath
-      const table = formatRecordsTable(tests, { color: this.options.color ?? Boolean(process.stderr.isTTY) })
+      const table = formatRecordsTable(tests, { color: this.options.colorFor(process.stderr) })
       const indented = table
         .split('\n')
         .map((line) => (line ? `  ${line}` : line))

@@ -5,19 +5,12 @@
 // up before any worker starts. This works the same in every pool and Vitest version, and keeps
 // large leak reports out of Vitest's task metadata.
 import { isAbsolute, relative, resolve } from 'node:path'
-import { LeakproofUsageError, formatRecordsTable, recordsDirEnv, type RunOptions, type TestLeakRecord } from '@leakproof/core'
-import { RunReportSession } from '@leakproof/core/adapter'
+import { formatRecordsTable, recordsDirEnv, type RunOptions, type TestLeakRecord } from '@leakproof/core'
+import { ReporterSettings, RunReportSession, type LeakReporterOptions } from '@leakproof/core/adapter'
 import { decodeSettings, provideKey, type WorkerSettings } from './config.js'
 
-export interface LeakproofReporterOptions {
-  /**
-   * Where to write the JSON run report, relative to the project root. Default
-   * `leakproof-report.json`; `false` writes none.
-   */
-  outputFile?: string | false
-  /** Print the summary table. `'always'`, `'never'`, or `'auto'` (default: when a leak check ran). */
-  table?: 'auto' | 'always' | 'never'
-}
+/** `outputFile`, `table`, `color`: the same options as @leakproof/jest/reporter's. */
+export type LeakproofReporterOptions = LeakReporterOptions
 
 /** The part of Vitest's `Vitest` object the reporter reads (structural: any Vitest 3–5). */
 interface VitestLike {
@@ -58,22 +51,10 @@ export class LeakproofReporter {
   private vitest: VitestLike | undefined
   private session: RunReportSession | undefined
   private finished = false
-  private readonly outputFile: string | false
-  private readonly table: 'auto' | 'always' | 'never'
+  private readonly options: ReporterSettings
 
   constructor(options: LeakproofReporterOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new LeakproofUsageError('LeakproofReporter(options): options must be an object like { outputFile: "leak.json" }')
-    }
-    const { outputFile = 'leakproof-report.json', table = 'auto' } = options
-    if (outputFile !== false && (typeof outputFile !== 'string' || outputFile === '')) {
-      throw new LeakproofUsageError('LeakproofReporter({ outputFile }) must be a file path or false')
-    }
-    if (!['auto', 'always', 'never'].includes(table)) {
-      throw new LeakproofUsageError("LeakproofReporter({ table }) must be 'auto', 'always' or 'never'")
-    }
-    this.outputFile = outputFile
-    this.table = table
+    this.options = ReporterSettings.from('@leakproof/vitest/reporter', options)
   }
 
   onInit(vitest: VitestLike): void {
@@ -109,13 +90,15 @@ export class LeakproofReporter {
     const vitest = this.vitest
     const tests = this.session.records()
     this.session.close()
-    const show = this.table === 'always' || (this.table === 'auto' && tests.length > 0)
+    const show = this.options.showTable(tests.length)
     if (show) {
-      vitest.logger.log(`\n leakproof: leak checks of this run\n\n${formatRecordsTable(tests, { color: colorEnabled() })}\n`)
+      const table = formatRecordsTable(tests, { color: this.options.colorFor(process.stdout) })
+      vitest.logger.log(`\n leakproof: leak checks of this run\n\n${table}\n`)
     }
-    if (this.outputFile !== false) {
+    const { outputFile } = this.options
+    if (outputFile !== false) {
       const shard = vitest.config.shard
-      const path = isAbsolute(this.outputFile) ? this.outputFile : resolve(vitest.config.root, this.outputFile)
+      const path = isAbsolute(outputFile) ? outputFile : resolve(vitest.config.root, outputFile)
       this.session.writeReport(
         path,
         {
@@ -129,12 +112,6 @@ export class LeakproofReporter {
       if (show) vitest.logger.log(` leakproof: report written to ${relative(process.cwd(), path) || path}\n`)
     }
   }
-}
-
-function colorEnabled(): boolean {
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
-  if (process.env.FORCE_COLOR !== undefined) return process.env.FORCE_COLOR !== '0'
-  return process.stdout.isTTY === true
 }
 
 export default LeakproofReporter

@@ -158,11 +158,13 @@ describe('leakproof() plugin: option errors name the fix', () => {
   })
 })
 
-describe('LeakproofReporter: option errors are usage errors', () => {
+describe('LeakproofReporter: option errors are usage errors (the same checks as Jest\'s reporter)', () => {
   test.each([
-    [null, /options must be an object/],
-    [{ outputFile: '' }, /outputFile \}\) must be a file path or false/],
-    [{ table: 'sometimes' }, /table \}\) must be 'auto', 'always' or 'never'/],
+    ['fast', /options must be an object/],
+    [{ outputFle: 'x.json' }, /unknown option "outputFle"\. Known options: outputFile, table, color/],
+    [{ outputFile: '' }, /"outputFile" must be a file path or false/],
+    [{ table: 'sometimes' }, /"table" must be 'auto', 'always', 'never', true or false/],
+    [{ color: 'yes' }, /"color" must be true or false/],
   ])('%o', (options, message) => {
     expect(() => new LeakproofReporter(options as never)).toThrow(message)
     expect(() => new LeakproofReporter(options as never)).toThrow(LeakproofUsageError)

@@ -21,3 +21,5 @@ export type { RunningCheck } from '../matchers/index.js'
 
 export { mergeOptions } from './merge-options.js'
 export { RunReportSession } from './run-session.js'
+export { ReporterSettings } from './reporter-options.js'
+export type { LeakReporterOptions } from './reporter-options.js'
