@@ -5,7 +5,7 @@
 import { LeakproofUsageError } from '@leakproof/core'
 import { raisedTestTimeout } from '@leakproof/core/adapter'
 import { circusState, runningTest } from './each-test/circus.js'
-import { registerLeakMatchers, type ExtendableExpect } from './index.js'
+import { registerLeakMatchers, type ExtendableExpect } from './matchers.js'
 import { runningChecks } from './running-checks.js'
 
 const globalExpect = (globalThis as { expect?: ExtendableExpect }).expect

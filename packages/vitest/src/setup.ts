@@ -2,7 +2,8 @@
 // test file: registers the `toLeak` / `toBeCollected` matchers and the per-test mode's hook, aborts
 // the checks of a test when it ends, and gives leak checks a test timeout they fit in.
 import { raisedTestTimeout } from '@leakproof/core/adapter'
-import { installEachTest, registerLeakMatchers } from './index.js'
+import { installEachTest } from './runtime/each-test.js'
+import { registerLeakMatchers } from './runtime/matchers.js'
 import { leakChecksAtTestEnd } from './runtime/matchers.js'
 import { workerSettings } from './runtime/settings.js'
 import { afterEach, configuredTestTimeout, vi } from './runtime/vitest-api.js'
