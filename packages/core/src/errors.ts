@@ -21,11 +21,17 @@ export class LeakError extends Error {
 export class SubjectError extends Error {
   override name = 'SubjectError'
   constructor(
-    readonly iteration: number,
+    /** Which call of the subject threw (1-based). */
+    readonly call: number,
     override readonly cause: unknown,
   ) {
     const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
-    super(`the subject threw on call ${iteration}: ${detail}`, { cause })
+    super(`the subject threw on call ${call}: ${detail}`, { cause })
+  }
+
+  /** @deprecated The same as `call` (leakproof says "call" for what the subject is called). */
+  get iteration(): number {
+    return this.call
   }
 }
 

@@ -64,7 +64,7 @@ export async function checkRepeatedTest(check: RepeatCheck): Promise<LeakReport>
   } catch (error) {
     if (error instanceof SubjectError) {
       recordCheckedTest(check.test, 'error', { error: describeError(error.cause) })
-      throw repeatFailure(error.cause, error.iteration, check.optOut)
+      throw repeatFailure(error.cause, error.call, check.optOut)
     }
     recordCheckedTest(check.test, 'error', { error: describeError(error) })
     throw error
