@@ -88,7 +88,7 @@ describe.each(majors)('Jest %i: per-test mode', (major) => {
 
     // test.concurrent is refused before its body runs.
     expect(status('concurrent'), why).toBe('failed')
-    expect(failure('concurrent')).toContain('per-test leak mode cannot run test.concurrent')
+    expect(failure('concurrent')).toContain('LeakproofUsageError: per-test leak mode cannot check test.concurrent ("per-test > concurrent")')
     expect(runs('concurrent')).toBeUndefined()
 
     if (major === 30) expect(run.output).toContain('testEnvironmentOptions.globalsCleanup')

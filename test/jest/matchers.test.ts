@@ -38,7 +38,7 @@ describe.each(majors)('Jest %i: matchers', (major) => {
     // and the message says what to write instead.
     const direct = 'toBeCollected an object passed to expect() directly fails, naming trackCollection'
     expect(result(direct).status, why).toBe('failed')
-    expect(failure(direct)).toContain('In Jest, expect(value) keeps `value` alive')
+    expect(failure(direct)).toContain('expect(value) keeps `value` alive until the assertion settles, so pass a tracker')
     expect(failure(direct)).toContain('trackCollection(value)')
 
     const thrown = 'toLeak an error thrown by the subject is reported as that error'

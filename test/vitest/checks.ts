@@ -172,7 +172,7 @@ export function checkEachTestRun(run: RunResult): void {
 
   // Concurrent tests are refused with a clear message.
   expect(status('runs concurrently')).toBe('failed')
-  expect(failure('runs concurrently')).toContain('LeakproofUsageError: this test runs concurrently')
+  expect(failure('runs concurrently')).toContain('LeakproofUsageError: per-test leak mode cannot check a test that runs concurrently')
 
   // A test with its own leak assertion is not measured again around it.
   expect(status('makes its own leak assertion'), failure('makes its own leak assertion')).toBe('passed')

@@ -1,5 +1,5 @@
 // The matcher paths the corpus run (corpus.test.ts) does not take, in a real Vitest 4 run:
-// toBeCollected passing and failing, not.toBeCollected, and toLeak() without .not both ways —
+// toBeCollected passing and failing (the object itself: the tracker hint), not.toBeCollected, and toLeak() without .not both ways —
 // with Vitest's matcher header, the messages, and the line of each record.
 import { beforeAll, describe, expect, test } from 'vitest'
 import { fixtureLine } from './checks.js'
@@ -23,6 +23,13 @@ describe('Vitest 4: toBeCollected and toLeak() without .not', () => {
     // Vitest's matcherHint header, then core's message with the path that holds the object.
     expect(failure).toMatch(/^Error: expect\(value\)\.toBeCollected\(\)\n\nExpected Object to be garbage-collected, but it is still reachable:\n/)
     expect(failure).toMatch(/ → registry \(Array\) → \[0\] → Object/)
+    expect(failure).not.toContain('pass a tracker')
+
+    // Vitest's expect(value) holds the object (its path runs through chai's __flags): the hint.
+    const direct = run.tests.get('toBeCollected > the object itself fails, saying to pass a tracker')
+    expect(direct?.status, context).toBe('failed')
+    expect(direct!.failure).toContain('expect(value) keeps `value` alive until the assertion settles, so pass a tracker')
+    expect(direct!.failure).toContain('trackCollection(value)')
   })
 
   test('toLeak(): a leaky function passes, a clean one fails saying it did not leak', () => {

@@ -41,11 +41,12 @@ export class LeakInconclusiveError extends Error {
 export class SubjectError extends Error {
   override name = 'SubjectError'
   constructor(
-    readonly iteration: number,
+    /** Which call of the subject threw (1-based). */
+    readonly call: number,
     override readonly cause: unknown,
   ) {
     const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
-    super(`the subject threw on call ${iteration}: ${detail}`, { cause })
+    super(`the subject threw on call ${call}: ${detail}`, { cause })
     cutOwnErrorFrames(this)
     // The subject's own error: its frames below the subject are leakproof's loop that called it.
     if (cause instanceof Error && typeof cause.stack === 'string') {
@@ -55,6 +56,11 @@ export class SubjectError extends Error {
         // a read-only stack
       }
     }
+  }
+
+  /** @deprecated The same as `call` (leakproof says "call" for what the subject is called). */
+  get iteration(): number {
+    return this.call
   }
 }
 

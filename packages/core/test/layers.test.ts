@@ -33,7 +33,8 @@ const layers: Layer[][] = [
   [layer('report')],
   [layer('measure', 'measure.ts')],
   [layer('matchers')],
-  [layer('index', 'index.ts')],
+  // The user's API, and what the framework adapters share ('@leakproof/core/adapter').
+  [layer('index', 'index.ts'), layer('adapter')],
 ]
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src')

@@ -4,6 +4,7 @@
 
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { LeakproofUsageError } from '@leakproof/core'
 import { EachTestMode, parseEachTestOptions, type EachTestOptions } from './each-test/runner.js'
 import type { CircusEvent, CircusState } from './each-test/circus.js'
 import { requireFromJest } from './jest-install.js'
@@ -39,7 +40,9 @@ interface EnvironmentContextLike {
  */
 export function createLeakproofEnvironment<T extends JestEnvironmentClass>(Base: T): T {
   if (typeof Base !== 'function') {
-    throw new TypeError('createLeakproofEnvironment(Base) takes a Jest test environment class')
+    throw new LeakproofUsageError(
+      "createLeakproofEnvironment(Base) takes a Jest test environment class, like require('jest-environment-jsdom').TestEnvironment",
+    )
   }
   abstract class LeakproofEnvironment extends Base {
     #leakproof: EachTestMode
@@ -78,7 +81,7 @@ function loadNodeEnvironment(): JestEnvironmentClass {
   )
   const Base = mod.TestEnvironment ?? mod.default
   if (typeof Base !== 'function') {
-    throw new TypeError('@leakproof/jest/environment could not load jest-environment-node; install it next to jest')
+    throw new LeakproofUsageError('@leakproof/jest/environment could not load jest-environment-node: install it next to jest (npm install -D jest-environment-node)')
   }
   return Base
 }

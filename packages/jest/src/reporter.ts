@@ -2,34 +2,17 @@
 // a table of every leak check at the end of the run and the shared JSON run report.
 //
 // Test files run in worker processes. The reporter is created in Jest's main process before the
-// workers start, so setting LEAKPROOF_RECORDS_DIR here makes the workers inherit it: each one
-// appends a JSONL record per leak check (core's appendTestRecord) and the reporter merges them.
+// workers start: core's run session points them at the records directory they append to.
 
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
-import {
-  LeakproofUsageError,
-  createRunReport,
-  formatRecordsTable,
-  readTestRecords,
-  recordsDirEnv,
-  writeRunReport,
-  type RunOptions,
-  type RunReport,
-  type TestLeakRecord,
-} from '@leakproof/core'
+import { formatRecordsTable, type RunOptions, type TestLeakRecord } from '@leakproof/core'
+import { ReporterSettings, RunReportSession, type LeakReporterOptions } from '@leakproof/core/adapter'
 import { runningJestVersion } from './jest-install.js'
 
-export interface LeakproofReporterOptions {
-  /** Where to write the JSON run report, relative to Jest's rootDir. Default `leakproof-report.json`; `false` for none. */
-  outputFile?: string | false
-  /** Print the summary table at the end of the run. Default true. */
-  table?: boolean
-  /** Colours in the table. Default: when stderr is a terminal. */
-  color?: boolean
-}
+/** `outputFile`, `table`, `color`: the same options as @leakproof/vitest/reporter's. */
+export type LeakproofReporterOptions = LeakReporterOptions
 
 interface GlobalConfigLike {
   rootDir?: string
@@ -44,8 +27,6 @@ interface ProjectConfigLike {
   testEnvironment?: string
   testEnvironmentOptions?: Record<string, unknown>
 }
-
-const knownOptions = new Set(['outputFile', 'table', 'color'])
 
 function realpath(path: string): string | undefined {
   try {
@@ -93,98 +74,66 @@ function configuredOptions(contexts: Iterable<{ config?: ProjectConfigLike }> | 
   return out.length ? out : undefined
 }
 
-function checkOptions(options: unknown): LeakproofReporterOptions {
-  if (options === undefined || options === null) return {}
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new LeakproofUsageError('@leakproof/jest/reporter options must be an object like { outputFile: "leakproof-report.json" }')
-  }
-  for (const key of Object.keys(options)) {
-    if (!knownOptions.has(key)) {
-      throw new LeakproofUsageError(`@leakproof/jest/reporter: unknown option "${key}". Known options: ${[...knownOptions].join(', ')}`)
-    }
-  }
-  const o = options as Record<string, unknown>
-  if (o.outputFile !== undefined && o.outputFile !== false && (typeof o.outputFile !== 'string' || o.outputFile === '')) {
-    throw new LeakproofUsageError('@leakproof/jest/reporter: "outputFile" must be a file path or false')
-  }
-  for (const key of ['table', 'color']) {
-    if (o[key] !== undefined && typeof o[key] !== 'boolean') {
-      throw new LeakproofUsageError(`@leakproof/jest/reporter: "${key}" must be true or false`)
-    }
-  }
-  return o as LeakproofReporterOptions
-}
-
 export default class LeakproofReporter {
-  private readonly options: LeakproofReporterOptions
+  private readonly options: ReporterSettings
   private readonly rootDir: string
-  private readonly recordsDir: string
-  private readonly ownsRecordsDir: boolean
+  private readonly session: RunReportSession
   private readonly shard: string | undefined
   private lastError: Error | undefined
 
   constructor(globalConfig: GlobalConfigLike = {}, options?: LeakproofReporterOptions, _context?: unknown) {
-    this.options = checkOptions(options)
+    this.options = ReporterSettings.from('@leakproof/jest/reporter', options)
     this.rootDir = globalConfig.rootDir ?? process.cwd()
     const shard = globalConfig.shard
     this.shard = shard ? `${shard.shardIndex}/${shard.shardCount}` : undefined
-    const inherited = process.env[recordsDirEnv]
-    if (inherited) {
-      this.recordsDir = inherited
-      this.ownsRecordsDir = false
-    } else {
-      this.recordsDir = mkdtempSync(join(tmpdir(), 'leakproof-jest-'))
-      this.ownsRecordsDir = true
-      process.env[recordsDirEnv] = this.recordsDir
-    }
+    this.session = new RunReportSession('jest')
   }
 
   /** A new run (watch mode): forget the previous run's records. */
   onRunStart(): void {
-    if (!this.ownsRecordsDir) return
-    rmSync(this.recordsDir, { recursive: true, force: true })
+    this.session.reset()
   }
 
   /** The records written so far by this run's workers. */
   records(): TestLeakRecord[] {
-    return readTestRecords(this.recordsDir)
+    return this.session.records()
   }
 
   /** Jest passes the test contexts of the run (one per project) and the aggregated results. */
   onRunComplete(testContexts?: Set<{ config?: ProjectConfigLike }>, _results?: unknown): void {
     const tests = this.records()
-    const outputFile = this.options.outputFile ?? 'leakproof-report.json'
+    const { outputFile } = this.options
     let reportPath: string | undefined
     if (outputFile !== false) {
       reportPath = isAbsolute(outputFile) ? outputFile : resolve(this.rootDir, outputFile)
-      const report: RunReport = createRunReport(
-        {
-          framework: 'jest',
-          frameworkVersion: runningJestVersion(),
-          ...(this.shard ? { shard: this.shard } : {}),
-          options: configuredOptions(testContexts, this.rootDir),
-        },
-        tests,
-      )
       try {
-        writeRunReport(reportPath, report)
+        this.session.writeReport(
+          reportPath,
+          {
+            framework: 'jest',
+            frameworkVersion: runningJestVersion(),
+            ...(this.shard ? { shard: this.shard } : {}),
+            options: configuredOptions(testContexts, this.rootDir),
+          },
+          tests,
+        )
       } catch (error) {
         this.lastError = error instanceof Error ? error : new Error(String(error))
         process.stderr.write(`leakproof: could not write ${reportPath}: ${this.lastError.message}\n`)
         reportPath = undefined
       }
     }
-    if (this.options.table !== false && tests.length > 0) {
+    if (this.options.showTable(tests.length)) {
       const rel = reportPath ? relative(process.cwd(), reportPath) : undefined
       const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : reportPath
-      const table = formatRecordsTable(tests, { color: this.options.color ?? Boolean(process.stderr.isTTY) })
+      const table = formatRecordsTable(tests, { color: this.options.colorFor(process.stderr) })
       const indented = table
         .split('\n')
         .map((line) => (line ? `  ${line}` : line))
         .join('\n')
       process.stderr.write(`\nleakproof\n${indented}\n${shown ? `\n  Report: ${shown}\n` : ''}`)
     }
-    if (this.ownsRecordsDir) rmSync(this.recordsDir, { recursive: true, force: true })
+    this.session.close()
   }
 
   getLastError(): Error | undefined {

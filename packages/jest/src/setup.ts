@@ -2,9 +2,11 @@
 // expect, aborts the checks of a test when it ends, and gives leak checks a test timeout they fit
 // in. Runs inside each test file's realm, after the test framework is installed.
 
-import { LeakproofUsageError, notAwaitedError, raisedTestTimeout } from '@leakproof/core'
+import { LeakproofUsageError } from '@leakproof/core'
+import { raisedTestTimeout } from '@leakproof/core/adapter'
 import { circusState, runningTest } from './each-test/circus.js'
-import { abortLeakChecks, registerLeakMatchers, type ExtendableExpect } from './index.js'
+import { registerLeakMatchers, type ExtendableExpect } from './matchers.js'
+import { runningChecks } from './running-checks.js'
 
 const globalExpect = (globalThis as { expect?: ExtendableExpect }).expect
 
@@ -25,8 +27,7 @@ const globalAfterEach = (globalThis as { afterEach?: (fn: () => void) => void })
 if (typeof globalAfterEach === 'function') {
   globalAfterEach(() => {
     const test = runningTest() as { errors?: unknown[] } | undefined
-    const stillRunning = abortLeakChecks(test)
-    if (stillRunning > 0 && (test?.errors?.length ?? 0) === 0) throw notAwaitedError('toLeak')
+    runningChecks.testEnded(test, (test?.errors?.length ?? 0) > 0)
   })
 }
 

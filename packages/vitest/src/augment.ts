@@ -10,21 +10,12 @@
 // so one augmentation serves all versions: `expect(x)`, `expect(x).not`, `expect.soft(x)` all get
 // the matchers, with the options type-checked. (Side effect: chai's own `chai.expect(x)` shows
 // them too; calling them there does nothing useful.)
-import type { LeakOptions } from '@leakproof/core'
-import type { CollectionTracker } from '@leakproof/core'
+import type { CollectionTracker, LeakOptions } from '@leakproof/core'
+import type { LeakMatchers } from '@leakproof/core/adapter'
 
-export interface LeakproofMatchers {
-  /**
-   * Calls the received function repeatedly and passes when it retains memory per call.
-   * Use as `await expect(() => handler(req)).not.toLeak()`. Always await it.
-   */
-  toLeak(options?: LeakOptions): Promise<void>
-  /**
-   * Passes when the received object (or `trackCollection(obj)` handle) is garbage-collected
-   * after forced GC. Use as `await expect(trackCollection(obj)).toBeCollected()`.
-   */
-  toBeCollected(options?: { timeout?: number }): Promise<void>
-}
+/** `toLeak` and `toBeCollected`: core's `LeakMatchers`, resolving to nothing as Vitest's async matchers do. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface LeakproofMatchers extends LeakMatchers<void> {}
 
 declare module 'vitest' {
   // Typed `{ meta: { leakproof } }` in test and describe options (Vitest 4.1+ take `meta` there).

@@ -31,24 +31,6 @@ export function checkSerializableOptions(where: string, options: LeakOptions): v
   resolveOptions(options)
 }
 
-/** Merge option objects left to right; `ignore` lists are concatenated. */
-export function mergeOptions(...layers: (LeakOptions | undefined)[]): LeakOptions {
-  const out: LeakOptions = {}
-  for (const layer of layers) {
-    if (!layer) continue
-    const { ignore, ...rest } = layer
-    Object.assign(out, rest)
-    if (ignore) {
-      const merged = { ...out.ignore }
-      for (const key of ['types', 'sites', 'resources', 'listeners'] as const) {
-        if (ignore[key]) merged[key] = [...(merged[key] ?? []), ...ignore[key]!]
-      }
-      out.ignore = merged
-    }
-  }
-  return out
-}
-
 // RegExps in `ignore` lists do not survive every transport Vitest uses to reach its workers
 // (JSON over child-process IPC, structured clone for threads): send them as tagged pairs.
 const regexpTag = '__leakproofRegExp'

@@ -6,14 +6,6 @@ export { installEachTest } from './runtime/each-test.js'
 export { leakTest, checkEachTest } from './runtime/markers.js'
 export type { LeakTestApi, LeakTestFn } from './runtime/markers.js'
 export type { EachTestSetting } from './config.js'
-export {
-  measureLeak,
-  assertNoLeak,
-  trackCollection,
-  LeakError,
-  LeakproofUsageError,
-  SubjectError,
-  LeakTimeoutError,
-  LeakAbortError,
-} from '@leakproof/core'
-export type { LeakOptions, LeakReport, CollectionTracker } from '@leakproof/core'
+// The engine's user API (measureLeak, trackCollection, the errors, the report types...), so that
+// tests import from one package. The same in @leakproof/jest.
+export * from '@leakproof/core'

@@ -4,21 +4,17 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readFileSync } from 'node:fs'
-import { defaultOptions, testTimeoutFor, type LeakOptions } from '@leakproof/core'
-import {
-  checkSerializableOptions,
-  encodeSettings,
-  mergeOptions,
-  provideKey,
-  type WorkerSettings,
-} from './config.js'
+import { LeakproofUsageError, defaultOptions, type LeakOptions } from '@leakproof/core'
+import { mergeOptions, testTimeoutFor } from '@leakproof/core/adapter'
+import { checkSerializableOptions, encodeSettings, provideKey, type WorkerSettings } from './config.js'
 import { LeakproofReporter, type LeakproofReporterOptions } from './reporter.js'
 
 export interface LeakproofPluginOptions {
   /**
    * Per-test mode: run every test repeatedly (with its beforeEach/afterEach hooks) and fail the
    * ones whose runs retain memory. `true`, or options for those checks (merged over `options`).
-   * Tests and suites opt out with `{ meta: { leakproof: false } }` or `leakproof(false)`.
+   * Tests and suites opt out with `{ meta: { leakproof: false } }`, `leakTest.with(false)` or
+   * `checkEachTest(false)`.
    * Default `false`: only tests that opt in are checked.
    */
   eachTest?: boolean | LeakOptions
@@ -116,19 +112,19 @@ function addFlag(list: string[] | undefined): string[] {
  */
 export function leakproof(pluginOptions: LeakproofPluginOptions = {}): LeakproofVitestPlugin {
   if (pluginOptions === null || typeof pluginOptions !== 'object' || Array.isArray(pluginOptions)) {
-    throw new TypeError('leakproof(options): options must be an object like { eachTest: true }')
+    throw new LeakproofUsageError('leakproof(options): options must be an object like { eachTest: true }')
   }
   const known = new Set(['eachTest', 'options', 'exposeGc', 'reporter'])
   for (const key of Object.keys(pluginOptions)) {
     if (!known.has(key)) {
-      throw new TypeError(`leakproof(options): unknown option "${key}". Known options: ${[...known].join(', ')}`)
+      throw new LeakproofUsageError(`leakproof(options): unknown option "${key}". Known options: ${[...known].join(', ')}`)
     }
   }
   const { eachTest = false, options = {}, exposeGc = true, reporter = false } = pluginOptions
   checkSerializableOptions('leakproof({ options })', options)
   if (typeof eachTest === 'object') checkSerializableOptions('leakproof({ eachTest })', eachTest)
   else if (typeof eachTest !== 'boolean') {
-    throw new TypeError('leakproof({ eachTest }) must be true, false or an options object')
+    throw new LeakproofUsageError('leakproof({ eachTest }) must be true, false or an options object like { iterations: 100 }')
   }
   const settings: WorkerSettings = {
     options,

@@ -1,34 +1,16 @@
 // `@leakproof/vitest/reporter`: prints a leak summary table at the end of a run and writes the
 // JSON run report. Config side only (no runtime import of 'vitest').
 //
-// How records reach it: before any worker starts, the reporter points core's records directory
-// (env LEAKPROOF_RECORDS_DIR) at a fresh temporary directory. Every leak check in a worker, the
-// `toLeak` matcher and per-test mode alike, appends one JSON line there; at the end of the run the
-// reporter reads them all. This works the same in every pool and Vitest version, and keeps large
-// leak reports out of Vitest's task metadata.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// How records reach it: core's run session (the records directory every worker appends to), set
+// up before any worker starts. This works the same in every pool and Vitest version, and keeps
+// large leak reports out of Vitest's task metadata.
 import { isAbsolute, relative, resolve } from 'node:path'
-import {
-  createRunReport,
-  formatRecordsTable,
-  readTestRecords,
-  recordsDirEnv,
-  writeRunReport,
-  type RunOptions,
-  type TestLeakRecord,
-} from '@leakproof/core'
+import { formatRecordsTable, recordsDirEnv, type RunOptions, type TestLeakRecord } from '@leakproof/core'
+import { ReporterSettings, RunReportSession, type LeakReporterOptions } from '@leakproof/core/adapter'
 import { decodeSettings, provideKey, type WorkerSettings } from './config.js'
 
-export interface LeakproofReporterOptions {
-  /**
-   * Where to write the JSON run report, relative to the project root. Default
-   * `leakproof-report.json`; `false` writes none.
-   */
-  outputFile?: string | false
-  /** Print the summary table. `'always'`, `'never'`, or `'auto'` (default: when a leak check ran). */
-  table?: 'auto' | 'always' | 'never'
-}
+/** `outputFile`, `table`, `color`: the same options as @leakproof/jest/reporter's. */
+export type LeakproofReporterOptions = LeakReporterOptions
 
 /** The part of Vitest's `Vitest` object the reporter reads (structural: any Vitest 3–5). */
 interface VitestLike {
@@ -67,40 +49,25 @@ function configuredOptions(vitest: VitestLike): (RunOptions & { project: string 
 
 export class LeakproofReporter {
   private vitest: VitestLike | undefined
-  private dir: string | undefined
+  private session: RunReportSession | undefined
   private finished = false
-  private readonly outputFile: string | false
-  private readonly table: 'auto' | 'always' | 'never'
+  private readonly options: ReporterSettings
 
   constructor(options: LeakproofReporterOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError('LeakproofReporter(options): options must be an object like { outputFile: "leak.json" }')
-    }
-    const { outputFile = 'leakproof-report.json', table = 'auto' } = options
-    if (outputFile !== false && (typeof outputFile !== 'string' || outputFile === '')) {
-      throw new TypeError('LeakproofReporter({ outputFile }) must be a file path or false')
-    }
-    if (!['auto', 'always', 'never'].includes(table)) {
-      throw new TypeError("LeakproofReporter({ table }) must be 'auto', 'always' or 'never'")
-    }
-    this.outputFile = outputFile
-    this.table = table
+    this.options = ReporterSettings.from('@leakproof/vitest/reporter', options)
   }
 
   onInit(vitest: VitestLike): void {
     this.vitest = vitest
-    this.dir = mkdtempSync(resolve(tmpdir(), 'leakproof-vitest-'))
-    // Workers get the main process's environment (and config.env) when they are started.
-    process.env[recordsDirEnv] = this.dir
-    if (vitest.config.env) vitest.config.env[recordsDirEnv] = this.dir
+    this.session = new RunReportSession('vitest')
+    // Workers get the main process's environment, and config.env.
+    if (vitest.config.env) vitest.config.env[recordsDirEnv] = this.session.dir
   }
 
   onTestRunStart(): void {
     // Watch mode: every rerun starts from an empty records directory.
     this.finished = false
-    if (this.dir) {
-      rmSync(this.dir, { recursive: true, force: true })
-    }
+    this.session?.reset()
   }
 
   onTestRunEnd(): void {
@@ -114,23 +81,26 @@ export class LeakproofReporter {
 
   /** The records of the run so far (after the run: all of them). */
   records(): TestLeakRecord[] {
-    return this.dir ? readTestRecords(this.dir) : []
+    return this.session?.records() ?? []
   }
 
   private finish(): void {
-    if (this.finished || !this.vitest) return
+    if (this.finished || !this.vitest || !this.session) return
     this.finished = true
     const vitest = this.vitest
-    const tests = this.records()
-    // Workers create the directory again when the next (watch mode) run appends to it.
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true })
-    const show = this.table === 'always' || (this.table === 'auto' && tests.length > 0)
+    const tests = this.session.records()
+    this.session.close()
+    const show = this.options.showTable(tests.length)
     if (show) {
-      vitest.logger.log(`\n leakproof: leak checks of this run\n\n${formatRecordsTable(tests, { color: colorEnabled() })}\n`)
+      const table = formatRecordsTable(tests, { color: this.options.colorFor(process.stdout) })
+      vitest.logger.log(`\n leakproof: leak checks of this run\n\n${table}\n`)
     }
-    if (this.outputFile !== false) {
+    const { outputFile } = this.options
+    if (outputFile !== false) {
       const shard = vitest.config.shard
-      const report = createRunReport(
+      const path = isAbsolute(outputFile) ? outputFile : resolve(vitest.config.root, outputFile)
+      this.session.writeReport(
+        path,
         {
           framework: 'vitest',
           frameworkVersion: vitest.version,
@@ -139,17 +109,9 @@ export class LeakproofReporter {
         },
         tests,
       )
-      const path = isAbsolute(this.outputFile) ? this.outputFile : resolve(vitest.config.root, this.outputFile)
-      writeRunReport(path, report)
       if (show) vitest.logger.log(` leakproof: report written to ${relative(process.cwd(), path) || path}\n`)
     }
   }
-}
-
-function colorEnabled(): boolean {
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
-  if (process.env.FORCE_COLOR !== undefined) return process.env.FORCE_COLOR !== '0'
-  return process.stdout.isTTY === true
 }
 
 export default LeakproofReporter

@@ -1,8 +1,10 @@
 // `@leakproof/vitest/setup`: add to `test.setupFiles` (the plugin does it for you). Runs before each
 // test file: registers the `toLeak` / `toBeCollected` matchers and the per-test mode's hook, aborts
 // the checks of a test when it ends, and gives leak checks a test timeout they fit in.
-import { notAwaitedError, raisedTestTimeout } from '@leakproof/core'
-import { abortLeakChecks, installEachTest, registerLeakMatchers } from './index.js'
+import { raisedTestTimeout } from '@leakproof/core/adapter'
+import { installEachTest } from './runtime/each-test.js'
+import { registerLeakMatchers } from './runtime/matchers.js'
+import { leakChecksAtTestEnd } from './runtime/matchers.js'
 import { workerSettings } from './runtime/settings.js'
 import { afterEach, configuredTestTimeout, vi } from './runtime/vitest-api.js'
 
@@ -14,9 +16,8 @@ installEachTest()
 // test with "another leak measurement is already running".
 // (Destructured: Vitest parses a hook's first parameter for the test.extend fixtures it uses.)
 afterEach(({ task }: { task?: { result?: { state?: string; errors?: unknown[] } } }) => {
-  const stillRunning = abortLeakChecks(task)
   const failed = task?.result?.state === 'fail' || (task?.result?.errors?.length ?? 0) > 0
-  if (stillRunning > 0 && !failed) throw notAwaitedError('toLeak')
+  leakChecksAtTestEnd(task, failed)
 })
 
 /** Vitest's default `testTimeout` (outside browser mode, which leakproof does not support). */

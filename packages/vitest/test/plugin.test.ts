@@ -3,12 +3,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { defaultOptions } from '@leakproof/core'
+import { LeakproofUsageError, defaultOptions } from '@leakproof/core'
 import { afterAll, describe, expect, test } from 'vitest'
-import { decodeSettings, encodeSettings, mergeOptions, provideKey, type WorkerSettings } from '../src/config.js'
+import { decodeSettings, encodeSettings, provideKey, type WorkerSettings } from '../src/config.js'
 import { defaultTestTimeout, leakproof, setupFile } from '../src/plugin.js'
 import { LeakproofReporter } from '../src/reporter.js'
-import { fitToTest } from '../src/runtime/fit.js'
 
 type TestConfig = Record<string, unknown> & {
   setupFiles?: string[]
@@ -151,49 +150,32 @@ describe('leakproof() plugin: option errors name the fix', () => {
     [{ options: { signal: new AbortController().signal } }, /"signal" cannot be set here/],
   ])('%o', (options, message) => {
     expect(() => leakproof(options as never)).toThrow(message)
+    expect(() => leakproof(options as never)).toThrow(LeakproofUsageError)
+  })
+
+  test('not an options object: a usage error too', () => {
+    for (const options of [null, false, [1]]) expect(() => leakproof(options as never)).toThrow(LeakproofUsageError)
+  })
+})
+
+describe('LeakproofReporter: option errors are usage errors (the same checks as Jest\'s reporter)', () => {
+  test.each([
+    ['fast', /options must be an object/],
+    [{ outputFle: 'x.json' }, /unknown option "outputFle"\. Known options: outputFile, table, color/],
+    [{ outputFile: '' }, /"outputFile" must be a file path or false/],
+    [{ table: 'sometimes' }, /"table" must be 'auto', 'always', 'never', true or false/],
+    [{ color: 'yes' }, /"color" must be true or false/],
+  ])('%o', (options, message) => {
+    expect(() => new LeakproofReporter(options as never)).toThrow(message)
+    expect(() => new LeakproofReporter(options as never)).toThrow(LeakproofUsageError)
   })
 })
 
 describe('options plumbing', () => {
-  test('mergeOptions: later layers win, ignore lists are concatenated', () => {
-    expect(
-      mergeOptions({ threshold: 8, ignore: { types: ['A'] } }, undefined, { threshold: 16, ignore: { types: ['B'], sites: [/x/] } }),
-    ).toEqual({ threshold: 16, ignore: { types: ['A', 'B'], sites: [/x/] } })
-  })
-
   test('settings survive a JSON round trip (child-process IPC), RegExps included', () => {
     const settings = { options: { ignore: { types: [/^Cached/i, 'Session'] } }, eachTest: { iterations: 60 } }
     const back = decodeSettings<typeof settings>(JSON.parse(JSON.stringify(encodeSettings(settings))))
     expect(back).toEqual(settings)
     expect(back.options.ignore.types[0]).toBeInstanceOf(RegExp)
-  })
-})
-
-describe('per-test mode: runs fitted to the cost of a test', () => {
-  test('a cheap test gets the engine defaults (adaptive screening, core\'s timeout)', () => {
-    const fitted = fitToTest({}, 0.5)
-    expect(fitted.warmup).toBeUndefined()
-    expect(fitted.iterations).toBeUndefined()
-    expect(fitted.timeout).toBe(defaultOptions.timeout)
-  })
-
-  test('fitting starts where the engine\'s default runs would take longer than the budget', () => {
-    const engineRuns = defaultOptions.warmup + defaultOptions.iterations
-    // The default runs in a little over the 4 s budget: fitted; a little under: engine defaults.
-    expect(fitToTest({}, (4000 / engineRuns) * 1.01).iterations).toBeDefined()
-    expect(fitToTest({}, (4000 / engineRuns) * 0.99).iterations).toBeUndefined()
-  })
-
-  test('a slow test gets fewer runs, at least 60, and a longer timeout', () => {
-    const slow = fitToTest({}, 40)
-    expect(slow.warmup! + slow.iterations!).toBe(100)
-    expect(slow.iterations).toBe(67)
-    const slower = fitToTest({}, 500)
-    expect(slower.warmup! + slower.iterations!).toBe(60)
-    expect(slower.timeout).toBeGreaterThan(60 * 500)
-  })
-
-  test('explicit options are kept', () => {
-    expect(fitToTest({ iterations: 50, timeout: 5000 }, 500)).toEqual({ iterations: 50, timeout: 5000 })
   })
 })

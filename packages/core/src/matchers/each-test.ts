@@ -2,7 +2,7 @@
 // it again and again (the adapter supplies one complete run: hooks, body, cleanups), write its
 // run-report record, and frame what the framework reports — the leak, or the test's own error when
 // a repeat failed. How a test is found, repeated and opted out stays in the adapters.
-import { LeakError, LeakInconclusiveError, SubjectError } from '../errors.js'
+import { LeakError, LeakInconclusiveError, LeakproofUsageError, SubjectError } from '../errors.js'
 import { measureLeak } from '../measure.js'
 import type { LeakOptions } from '../options.js'
 import { appendTestRecord, type TestLeakRecord } from '../report/run-report.js'
@@ -67,7 +67,7 @@ export async function checkRepeatedTest(check: RepeatCheck): Promise<LeakReport>
   } catch (error) {
     if (error instanceof SubjectError) {
       recordCheckedTest(check.test, 'error', { error: describeError(error.cause) })
-      throw repeatFailure(error.cause, error.iteration, check.optOut)
+      throw repeatFailure(error.cause, error.call, check.optOut)
     }
     recordCheckedTest(check.test, 'error', { error: describeError(error) })
     throw error
@@ -94,6 +94,16 @@ export function inconclusiveTestFailure(report: LeakReport, check: Pick<RepeatCh
   )
   error.stack = `${error.name}: ${error.message}${check.frames ? '\n' + check.frames : ''}`
   return error
+}
+
+/**
+ * What a concurrent test fails with in per-test mode: `what` names it, `fix` says the framework's
+ * ways out (run it sequentially, or leave it out).
+ */
+export function concurrentTestError(what: string, fix: string): LeakproofUsageError {
+  return new LeakproofUsageError(
+    `per-test leak mode cannot check ${what}: concurrent tests share one heap, so no test can be measured on its own. ${fix}`,
+  )
 }
 
 // Errors of a test come from the test file's realm (Jest runs it in a vm context): shapes, not instanceof.

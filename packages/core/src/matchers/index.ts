@@ -4,7 +4,7 @@ import { toLeak } from './to-leak.js'
 export { toLeak, toBeCollected }
 export type { MatcherContextLike, MatcherResult, CallSite } from './context.js'
 export { callSite, lineInStack, recordFile } from './context.js'
-export { checkRepeatedTest, recordCheckedTest, leakFailure, repeatFailure, describeError } from './each-test.js'
+export { checkRepeatedTest, recordCheckedTest, leakFailure, repeatFailure, describeError, concurrentTestError } from './each-test.js'
 export type { CheckedTest, RepeatCheck } from './each-test.js'
 
 /** The matchers, ready for `expect.extend(leakMatchers)` in Vitest, Jest or the `expect` package. */

@@ -5,6 +5,7 @@
 // afterEach hook their setup files register), abort the checks that test started.
 import { LeakproofUsageError } from '../errors.js'
 import type { LeakOptions } from '../options.js'
+import type { MatcherResult } from './context.js'
 
 /** A started check: the options to measure with (they carry the abort signal) and its cleanup. */
 export interface RunningCheck {
@@ -57,6 +58,37 @@ export class RunningChecks {
         return controller.signal.aborted
       },
     }
+  }
+
+  /**
+   * Run one `toLeak()` check: `check` measures with the options `begin` gives (they carry the abort
+   * signal). A check stopped because its test ended settles quietly as the outcome `isNot` wanted:
+   * that test has failed already (a timeout, or not awaited), and a rejection would reach nobody.
+   */
+  async track(
+    options: unknown,
+    test: unknown,
+    isNot: boolean,
+    check: (options: unknown) => Promise<MatcherResult>,
+  ): Promise<MatcherResult> {
+    const running = this.begin(options, test)
+    try {
+      return await check(running.options)
+    } catch (error) {
+      if (running.abortedAtTestEnd) return { pass: !isNot, message: () => 'the leak check was stopped: its test had ended' }
+      throw error
+    } finally {
+      running.end()
+    }
+  }
+
+  /**
+   * A test ended (the adapters' afterEach hook): abort the checks it started. When it passed with
+   * one still running, it never awaited it: throws the not-awaited error, so that this test fails
+   * rather than the next one with "another leak measurement is already running".
+   */
+  testEnded(test: unknown, failed: boolean): void {
+    if (this.abort(test) > 0 && !failed) throw notAwaitedError('toLeak')
   }
 
   /**

@@ -1,7 +1,8 @@
 // What the adapters share for leak checks that outlive their test (RunningChecks) and for the test
 // timeout their setup files set (testTimeoutFor / raisedTestTimeout).
 import { describe, expect, test } from 'vitest'
-import { LeakAbortError, RunningChecks, defaultOptions, measureLeak, raisedTestTimeout, testTimeoutFor } from '../../src/index.js'
+import { LeakAbortError, LeakproofUsageError, defaultOptions, measureLeak } from '../../src/index.js'
+import { RunningChecks, raisedTestTimeout, testTimeoutFor } from '../../src/adapter/index.js'
 
 const signalOf = (options: unknown) => (options as { signal: AbortSignal }).signal
 
@@ -60,6 +61,45 @@ describe('RunningChecks', () => {
     await expect(first).rejects.toBeInstanceOf(LeakAbortError)
     const next = await measureLeak(() => ({}), { warmup: 20, iterations: 40, samples: 5 })
     expect(next.leaked).toBe(false)
+  })
+})
+
+describe('RunningChecks: what both adapters do around a check and at the end of a test', () => {
+  test('track: a check aborted because its test ended settles quietly, as the assertion wanted', async () => {
+    const checks = new RunningChecks()
+    const aborted = new LeakAbortError('stopped')
+    const outcome = (isNot: boolean) =>
+      checks.track({}, 'ended', isNot, (options) => {
+        checks.abort('ended')
+        expect(signalOf(options).aborted).toBe(true)
+        return Promise.reject(aborted)
+      })
+    await expect(outcome(true)).resolves.toMatchObject({ pass: false })
+    await expect(outcome(false)).resolves.toMatchObject({ pass: true })
+    expect(checks.size).toBe(0)
+  })
+
+  test('track: any other failure rejects, and the check ends', async () => {
+    const checks = new RunningChecks()
+    const failure = new Error('subject threw')
+    await expect(checks.track({}, 'running', true, () => Promise.reject(failure))).rejects.toBe(failure)
+    const verdict = { pass: false, message: () => 'no leak' }
+    await expect(checks.track(undefined, 'running', true, () => Promise.resolve(verdict))).resolves.toBe(verdict)
+    expect(checks.size).toBe(0)
+  })
+
+  test("testEnded: aborts the test's checks; a passing test that left one running did not await it", () => {
+    const checks = new RunningChecks()
+    const running = checks.begin({}, 'passed')
+    expect(() => checks.testEnded('passed', false)).toThrow(LeakproofUsageError)
+    expect(signalOf(running.options).aborted).toBe(true)
+    checks.begin({}, 'failed')
+    expect(() => checks.testEnded('failed', true)).not.toThrow() // it failed already: a timeout, say
+    expect(() => checks.testEnded('nothing running', false)).not.toThrow()
+    expect(() => {
+      checks.begin({}, 'passed again')
+      checks.testEnded('passed again', false)
+    }).toThrow(/toLeak\(\) was not awaited/)
   })
 })
 

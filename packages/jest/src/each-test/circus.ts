@@ -1,7 +1,7 @@
 // The parts of jest-circus's state and events per-test mode reads (Jest 29 and 30 agree on these).
 // Typed here, structurally, so this package needs no @jest/types at run time or in its .d.ts.
 
-import { lineInStack } from '@leakproof/core'
+import { lineInStack } from '@leakproof/core/adapter'
 
 export type TestFn = (this: unknown, ...args: unknown[]) => unknown
 

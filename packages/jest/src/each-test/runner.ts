@@ -3,15 +3,8 @@
 // heap samples between rounds. Runs in Jest's outer realm, driven by jest-circus events that the
 // leakproof test environment forwards (see ../environment.ts).
 
-import {
-  LeakproofUsageError,
-  checkRepeatedTest,
-  defaultOptions,
-  recordCheckedTest,
-  resolveOptions,
-  type LeakOptions,
-  type TestLeakRecord,
-} from '@leakproof/core'
+import { LeakproofUsageError, defaultOptions, resolveOptions, type LeakOptions, type TestLeakRecord } from '@leakproof/core'
+import { checkRepeatedTest, concurrentTestError, fitToTest, mergeOptions, recordCheckedTest } from '@leakproof/core/adapter'
 import {
   allTests,
   callInSequence,
@@ -70,11 +63,13 @@ interface Original {
 
 const ownKeys = new Set(['exclude'])
 /**
- * Default measurement timeout in per-test mode: twice core's default. A whole test with its hooks
+ * Least measurement timeout in per-test mode: twice core's default. A whole test with its hooks
  * is a heavier subject than a function, and a clean test reported as a timeout is worse than a
  * slow verdict in the CI job this mode is for.
  */
 const eachTestTimeoutMs = 2 * defaultOptions.timeout
+/** How a test leaves per-test mode, for the messages. */
+const optOut = 'noLeakCheck(fn), skipLeakCheck() in its body, or testEnvironmentOptions.leakproof.exclude'
 
 /** Longest delay setTimeout accepts. */
 const maxTimerMs = 2_147_483_647
@@ -183,7 +178,8 @@ export class EachTestMode {
         if (this.running) this.running.skipReason = reason ?? 'skipLeakCheck() called in the test'
       },
       configure: (options) => {
-        if (this.running) this.running.options = { ...this.running.options, ...adoptOptions(options) }
+        // Over the project's options and earlier calls: `ignore` lists add up, as everywhere.
+        if (this.running) this.running.options = mergeOptions(this.running.options, adoptOptions(options))
       },
       measuresItself: (matcher) => {
         if (this.running && !this.running.measuredBy) this.running.measuredBy = matcher
@@ -219,10 +215,9 @@ export class EachTestMode {
   private refuseConcurrent(state: CircusState): void {
     for (const test of allTests(state.rootDescribeBlock)) {
       if (!test.concurrent || this.isExcluded(test, test.fn)) continue
-      const error = new LeakproofUsageError(
-        `per-test leak mode cannot run test.concurrent ("${fullName(test)}"): concurrent tests share ` +
-          'one heap, so no test can be measured on its own. Make it a plain test(), or leave it out of ' +
-          "the leak check with test.concurrent('…', noLeakCheck(fn)) or testEnvironmentOptions.leakproof.exclude.",
+      const error = concurrentTestError(
+        `test.concurrent ("${fullName(test)}")`,
+        "Make it a plain test(), or leave it out with test.concurrent('…', noLeakCheck(fn)) or testEnvironmentOptions.leakproof.exclude.",
       )
       if (test.asyncError?.stack) error.stack = `${error.name}: ${error.message}\n${stackFrames(test.asyncError.stack)}`
       test.fn = () => {
@@ -265,8 +260,10 @@ export class EachTestMode {
     const snapshotCounter = counters?.get(id)
 
     // 1. The test as it would run anyway: its own failure is reported as itself, nothing else.
+    const started = performance.now()
     const first = callTestFn(fn, context)
     if (isThenable(first)) await withTimeout(Promise.resolve(first), testTimeout)
+    const firstRunMs = performance.now() - started
 
     if (running.skipReason !== undefined) {
       this.record(test, 'skipped')
@@ -290,7 +287,8 @@ export class EachTestMode {
       resetSnapshots?.()
       return callInSequence(sequence, context)
     }
-    const options: LeakOptions = { timeout: eachTestTimeoutMs, ...this.init.options, ...running.options }
+    // As many runs as fit the test's cost (a slow test gets fewer, and the time for them).
+    const options = fitToTest(mergeOptions(this.init.options, running.options), firstRunMs, eachTestTimeoutMs)
     const frames = test.asyncError?.stack ? stackFrames(test.asyncError.stack) : ''
 
     try {
@@ -301,7 +299,7 @@ export class EachTestMode {
         run: subject,
         options,
         hookCount: beforeEach.length + afterEach.length,
-        optOut: 'noLeakCheck(fn), skipLeakCheck() in its body, or testEnvironmentOptions.leakproof.exclude',
+        optOut,
         ignore: 'leakCheckOptions({ ignore: { types: [...] } })',
         ...(frames ? { frames } : {}),
       })

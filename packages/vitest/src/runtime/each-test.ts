@@ -8,9 +8,9 @@
 // (set up, run, tear down) that never overlaps the first run's state. Everything used is public
 // in Vitest 3, 4 and 5: beforeEach, onTestFinished, the task on the test context, and the
 // runner's getFn / getHooks (see vitest-api.ts).
-import { LeakproofUsageError, checkRepeatedTest, type LeakOptions } from '@leakproof/core'
-import { mergeOptions, type EachTestSetting } from '../config.js'
-import { fitToTest } from './fit.js'
+import { LeakproofUsageError, type LeakOptions } from '@leakproof/core'
+import { checkRepeatedTest, concurrentTestError, fitToTest, mergeOptions } from '@leakproof/core/adapter'
+import type { EachTestSetting } from '../config.js'
 import { leakAssertionCount } from './matchers.js'
 import { workerSettings } from './settings.js'
 import {
@@ -27,6 +27,9 @@ import {
 
 /** `meta` key read on tests, suites and files: true, false or LeakOptions. */
 export const metaKey = 'leakproof'
+
+/** How a test leaves per-test mode, for the messages. */
+const optOut = '{ meta: { leakproof: false } } or leakTest.with(false)'
 
 /** True while a per-test measurement replays a test: the replayed beforeEach hooks include ours. */
 let replaying = false
@@ -72,10 +75,9 @@ export function installEachTest(): void {
     const options = testSetting(task)
     if (!options) return
     if (task.concurrent) {
-      throw new LeakproofUsageError(
-        'this test runs concurrently (test.concurrent, describe.concurrent or sequence.concurrent), and ' +
-          'a per-test leak check cannot: it measures one heap, which concurrent tests share. Run it ' +
-          'sequentially, or opt it out of per-test mode with { meta: { leakproof: false } } / leakTest.with(false).',
+      throw concurrentTestError(
+        'a test that runs concurrently (test.concurrent, describe.concurrent or sequence.concurrent)',
+        `Run it sequentially, or leave it out with ${optOut}.`,
       )
     }
     const assertionsBefore = leakAssertionCount()
@@ -105,7 +107,7 @@ async function checkTest(task: TaskLike, options: LeakOptions, assertionsBefore:
       test: { testPath: task.file.filepath, name: testName(task), ...(location ? { line: location.line } : {}) },
       run: replay.run,
       options,
-      optOut: '{ meta: { leakproof: false } } or leakTest.with(false)',
+      optOut,
       ignore: '{ meta: { leakproof: { ignore: { types: [...] } } } }',
       // Vitest shows the code at a test file's frame: point at the test (with includeTaskLocation).
       ...(location ? { frames: `    at ${task.file.filepath}:${location.line}:${location.column}` } : {}),

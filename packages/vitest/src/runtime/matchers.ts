@@ -1,6 +1,6 @@
 // Registration of core's matchers (the matcher logic lives in @leakproof/core, once).
-import { RunningChecks, leakMatchers, type LeakOptions } from '@leakproof/core'
-import { mergeOptions } from '../config.js'
+import type { LeakOptions } from '@leakproof/core'
+import { RunningChecks, leakMatchers, mergeOptions } from '@leakproof/core/adapter'
 import { workerSettings } from './settings.js'
 import { expect, runningTest, type TaskLike } from './vitest-api.js'
 
@@ -22,6 +22,11 @@ const runningChecks = new RunningChecks()
 export function abortLeakChecks(test: unknown = undefined): number {
   const task = typeof test === 'object' && test !== null && 'task' in test ? (test as { task: unknown }).task : test
   return runningChecks.abort(task)
+}
+
+/** A test ended ('@leakproof/vitest/setup'): abort its checks; throws when it passed without awaiting one. */
+export function leakChecksAtTestEnd(task: unknown, failed: boolean): void {
+  runningChecks.testEnded(task, failed)
 }
 
 /** How many leak assertions (toLeak / toBeCollected) this module has run: per-test mode skips tests that make their own. */
@@ -56,16 +61,11 @@ export function registerLeakMatchers(defaults?: LeakOptions, expectInstance: { e
     toLeak(this: MatcherThis, received: unknown, options?: LeakOptions) {
       leakAssertions++
       const merged = options === undefined ? base : isPlainOptions(options) ? mergeOptions(base, options) : options
-      const check = runningChecks.begin(merged, (this as { task?: TaskLike }).task ?? runningTest())
-      const isNot = (this as { isNot?: boolean }).isNot === true
-      const result = leakMatchers.toLeak.call(withTestLine(this), received, check.options as LeakOptions | undefined)
-      return result
-        .catch((error: unknown) => {
-          // Stopped because its test ended: that test has failed already (a timeout, or not awaited).
-          if (check.abortedAtTestEnd) return { pass: !isNot, message: () => 'the leak check was stopped: its test had ended' }
-          throw error
-        })
-        .finally(check.end)
+      const test = (this as { task?: TaskLike }).task ?? runningTest()
+      const context = withTestLine(this)
+      return runningChecks.track(merged, test, this.isNot === true, (withSignal) =>
+        leakMatchers.toLeak.call(context, received, withSignal as LeakOptions | undefined),
+      )
     },
     // Not async and captures nothing: the received object must not be kept alive by this frame.
     toBeCollected(this: MatcherThis, received: unknown, options?: { timeout?: number }) {

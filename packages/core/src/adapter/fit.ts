@@ -1,5 +1,5 @@
-// How many runs a per-test check makes (pure: no Vitest import, unit-tested).
-import { defaultOptions, type LeakOptions } from '@leakproof/core'
+// How many runs a per-test check makes, fitted to the test's cost (pure: unit-tested).
+import { defaultOptions, type LeakOptions } from '../options.js'
 
 /** Time the calls of a per-test check may take before the heap is first judged (warm-up + screen). */
 const screenBudgetMs = 4000
@@ -13,10 +13,10 @@ const confirmRuns = 200
  * Unless the options say otherwise, fit the number of runs to the test's cost: a test as cheap as a
  * typical `toLeak()` subject gets the engine's defaults (including its adaptive screening window);
  * a slower one (its first run, hooks included, took `firstRunMs`) fewer runs, and a timeout long
- * enough for them, so that checking it stays within seconds. The timeout is never below the
- * engine's default.
+ * enough for them, so that checking it stays within seconds. The timeout is never below
+ * `minTimeout` (the engine's default unless the adapter wants a longer floor).
  */
-export function fitToTest(options: LeakOptions, firstRunMs: number): LeakOptions {
+export function fitToTest(options: LeakOptions, firstRunMs: number, minTimeout: number = defaultOptions.timeout): LeakOptions {
   const perRun = Math.max(firstRunMs, 0.01)
   const fitted: LeakOptions = { ...options }
   const runs = Math.floor(screenBudgetMs / perRun)
@@ -26,6 +26,6 @@ export function fitToTest(options: LeakOptions, firstRunMs: number): LeakOptions
     fitted.warmup = total - fitted.iterations
   }
   const expectedRuns = (fitted.warmup ?? defaultOptions.warmup) + (fitted.iterations ?? defaultOptions.iterations) + confirmRuns
-  fitted.timeout ??= Math.max(defaultOptions.timeout, Math.ceil(perRun * expectedRuns * 2))
+  fitted.timeout ??= Math.max(minTimeout, Math.ceil(perRun * expectedRuns * 2))
   return fitted
 }
