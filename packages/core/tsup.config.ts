@@ -8,6 +8,9 @@ export default defineConfig({
   splitting: true,
   // import.meta.url in CommonJS chunks too (explain/frames.ts finds this package's directory with it).
   shims: true,
+  // Rollup, not sucrase, turns the shared chunks into CommonJS: sucrase renames classes with fields
+  // (`_class14`), and the heap snapshots name the engine's holder of the subject by its class.
+  treeshake: true,
   dts: true,
   sourcemap: true,
   clean: true,

@@ -92,8 +92,8 @@ export function checkExplanation(run: RunResult): void {
   expect(retained?.[1], failure).toMatch(/sessions \(Map\).*→ Session/)
   // `fn (file:line:col)  N B/call` (callers under it): the corpus's `run`, which creates the
   // sessions, or the test's arrow that calls it when V8 inlined `run` into it (sampled stacks
-  // hold physical frames only; seen on a loaded machine).
-  expect(failure).toMatch(/\nAllocated at:\n(?: {2}.+\n)*? {2}(?:run \(\S*subjects\.mjs|\(anonymous\) \(\S*fixtures\/matchers\/corpus\.ts):\d+:\d+\) {2}[\d.]+ [KM]?B\/call\n/)
+  // hold physical frames only; seen on a loaded machine). Paths are relative to the project root.
+  expect(failure).toMatch(/\nAllocated at:\n(?: {2}.+\n)*? {2}(?:run \(\S*subjects\.mjs|\(anonymous\) \((?:\S*\/)?corpus\.ts):\d+:\d+\) {2}[\d.]+ [KM]?B\/call\n/)
 }
 
 function skippedPlaceholders(run: RunResult): number {
