@@ -81,9 +81,10 @@ describe('package', () => {
   })
 
   test('the library entry loads as ESM and CommonJS without running the command', async () => {
-    const esm = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as m from ${JSON.stringify(join(cliDir, 'dist', 'index.js'))}; console.log(typeof m.mergeReports, typeof m.formatRecordsTable, m.supportedSchemaVersion)`], { encoding: 'utf8' })
-    expect(esm.stdout).toBe('function function 2\n')
-    const cjs = spawnSync(process.execPath, ['-e', `const m = require(${JSON.stringify(join(cliDir, 'dist', 'index.cjs'))}); console.log(typeof m.compareReports, m.runReportSchema.title)`], { encoding: 'utf8' })
-    expect(cjs.stdout).toBe('function leakproof run report\n')
+    const esm = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as m from ${JSON.stringify(join(cliDir, 'dist', 'index.js'))}; console.log(typeof m.mergeReports, typeof m.main, m.supportedSchemaVersion, typeof m.escapeMarkdown)`], { encoding: 'utf8' })
+    // The command's functions, not the helpers behind the formats.
+    expect(esm.stdout).toBe('function function 2 undefined\n')
+    const cjs = spawnSync(process.execPath, ['-e', `const m = require(${JSON.stringify(join(cliDir, 'dist', 'index.cjs'))}); console.log(typeof m.compareReports, typeof m.formatHtml, typeof m.theilSen)`], { encoding: 'utf8' })
+    expect(cjs.stdout).toBe('function function undefined\n')
   })
 })

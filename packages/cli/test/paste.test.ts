@@ -16,6 +16,7 @@ const root = '/home/runner/work/app/app'
 function leakReport(parts: Partial<LeakReport> = {}): LeakReport {
   return {
     leaked: true,
+    verdict: 'leak',
     kinds: ['heap'],
     iterations: 400,
     warmupIterations: 40,

@@ -133,6 +133,7 @@ describe("leakproof's own frames", () => {
 function reportWith(parts: Partial<LeakReport>): LeakReport {
   return {
     leaked: true,
+    verdict: 'leak',
     kinds: ['heap'],
     iterations: 400,
     warmupIterations: 40,
@@ -189,6 +190,7 @@ test("buildReport: the summary and the report's fields name files relative to th
   const cwd = process.cwd()
   const report = buildReport(
     {
+      stage: 'confirm',
       decision: [],
       warmup: 40,
       measured: 400,

@@ -7,6 +7,7 @@ import type { AllocationSite, LeakReport, RetainedType } from '../../src/report/
 function leak(parts: Partial<LeakReport>): LeakReport {
   return {
     leaked: true,
+    verdict: 'leak',
     kinds: ['heap'],
     iterations: 400,
     warmupIterations: 40,

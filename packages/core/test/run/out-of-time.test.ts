@@ -26,7 +26,7 @@ function screened(outcome: 'clean' | 'suspect' | 'inconclusive', slope: number):
   f.heapRate = slope
   f.decision.push({ stage: 'screen', iterations: 400, bytesPerIteration: slope, externalBytesPerIteration: 0, outcome, note: '...' })
   if (outcome !== 'inconclusive') {
-    f.screen = { heapSlope: slope, externalSlope: 0, heapSuspect: outcome === 'suspect', externalSuspect: false, shrinking: false }
+    f.screen = { heapSlope: slope, externalSlope: 0, heapSuspect: outcome === 'suspect', externalSuspect: false, shrinking: false, noisyJump: undefined }
     f.resources = []
     f.listeners = []
   }
