@@ -4,7 +4,7 @@
 
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { LeakproofUsageError } from '@leakproof/core'
+import { LeakproofUsageError, rootEnv } from '@leakproof/core'
 import { EachTestMode, parseEachTestOptions, type EachTestOptions } from './each-test/runner.js'
 import type { CircusEvent, CircusState } from './each-test/circus.js'
 import { requireFromJest } from './jest-install.js'
@@ -21,7 +21,7 @@ export interface JestEnvironmentLike {
 export type JestEnvironmentClass = abstract new (...args: any[]) => JestEnvironmentLike
 
 interface EnvironmentConfigLike {
-  projectConfig?: { testEnvironmentOptions?: Record<string, unknown> }
+  projectConfig?: { rootDir?: string; testEnvironmentOptions?: Record<string, unknown> }
 }
 
 interface EnvironmentContextLike {
@@ -52,6 +52,9 @@ export function createLeakproofEnvironment<T extends JestEnvironmentClass>(Base:
       super(...args)
       const config = args[0] as EnvironmentConfigLike | undefined
       const context = args[1] as EnvironmentContextLike | undefined
+      // Reports name files relative to the project root (Jest's rootDir), not the worker's cwd.
+      const rootDir = config?.projectConfig?.rootDir
+      if (typeof rootDir === 'string') process.env[rootEnv] ??= rootDir
       const envOptions = config?.projectConfig?.testEnvironmentOptions
       const raw = envOptions?.leakproof
       const { options, exclude } = parseEachTestOptions(raw)

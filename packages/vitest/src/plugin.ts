@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readFileSync } from 'node:fs'
-import { LeakproofUsageError, defaultOptions, type LeakOptions } from '@leakproof/core'
+import { LeakproofUsageError, defaultOptions, rootEnv, type LeakOptions } from '@leakproof/core'
 import { mergeOptions, testTimeoutFor } from '@leakproof/core/adapter'
 import { checkSerializableOptions, encodeSettings, provideKey, type WorkerSettings } from './config.js'
 import { LeakproofReporter, type LeakproofReporterOptions } from './reporter.js'
@@ -145,6 +145,8 @@ export function leakproof(pluginOptions: LeakproofPluginOptions = {}): Leakproof
       // Each test's line in its file (Vitest reads it from the stack it captures when test() is
       // called anyway): run-report records carry it, for annotations on the test.
       test.includeTaskLocation ??= true
+      // Reports name files relative to the project root; workers inherit the variable.
+      process.env[rootEnv] ??= resolve(config.root ?? process.cwd())
       if (reporter) {
         const instance = new LeakproofReporter(reporter === true ? {} : reporter)
         const current = toArray(test.reporters as unknown[] | undefined)

@@ -179,3 +179,21 @@ describe('options plumbing', () => {
     expect(back.options.ignore.types[0]).toBeInstanceOf(RegExp)
   })
 })
+
+describe('project root', () => {
+  test('reports name files relative to the Vitest root: the workers inherit LEAKPROOF_ROOT', () => {
+    const before = process.env.LEAKPROOF_ROOT
+    try {
+      delete process.env.LEAKPROOF_ROOT
+      applyConfig(leakproof(), {}, '/work/app/packages/web')
+      expect(process.env.LEAKPROOF_ROOT).toBe('/work/app/packages/web')
+      // A root the user set themselves wins.
+      process.env.LEAKPROOF_ROOT = '/work/app'
+      applyConfig(leakproof(), {}, '/work/app/packages/web')
+      expect(process.env.LEAKPROOF_ROOT).toBe('/work/app')
+    } finally {
+      if (before === undefined) delete process.env.LEAKPROOF_ROOT
+      else process.env.LEAKPROOF_ROOT = before
+    }
+  })
+})
