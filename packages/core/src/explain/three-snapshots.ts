@@ -57,6 +57,8 @@ export interface SnapshotAnalysis {
    * the user-data growth.
    */
   growingTypes: number
+  /** Bytes per call the evidence types account for (first to last snapshot). */
+  evidenceBytesPerIteration: number
 }
 
 /** Live count / bytes of one type in A, B and C. */
@@ -188,6 +190,8 @@ export async function analyzeSnapshots(input: SnapshotAnalysisInput): Promise<Sn
   const evidence = growing.length - stores.length + (storesExplain ? stores.length : 0)
 
   const total = n1 + n2
+  const evidenceTypes = storesExplain ? growing : growing.filter((t) => !stores.includes(t))
+  const evidenceBytes = evidenceTypes.reduce((sum, { series }) => sum + Math.max(0, series.bytes[2] - series.bytes[0]), 0)
   const retainedTypes: RetainedType[] = growing.map(({ key, series }) => {
     const { nodeType, name } = splitTypeKey(key)
     const k = keyIndex.get(key)
@@ -221,6 +225,7 @@ export async function analyzeSnapshots(input: SnapshotAnalysisInput): Promise<Sn
     retainedTypes,
     retainerPaths,
     growingTypes: evidence,
+    evidenceBytesPerIteration: evidenceBytes / total,
   }
 }
 

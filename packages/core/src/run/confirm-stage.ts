@@ -77,7 +77,7 @@ export async function confirmWithSnapshots(input: ConfirmStageInput): Promise<vo
       })
       triple.forEach((p, i) => (p.userBytes = analysis.userBytes[i]!))
       const screen = findings.screen!
-      const result = confirm(triple, analysis.growingTypes, opts.threshold, { heap: screen.heapSuspect, external: screen.externalSuspect })
+      const result = confirm(triple, { types: analysis.growingTypes, bytesPerCall: analysis.evidenceBytesPerIteration }, opts.threshold, { heap: screen.heapSuspect, external: screen.externalSuspect })
       return { analysis, result, leak: result.heap === 'leak' || result.external === 'leak' }
     }
     let escalations = 0
