@@ -22,12 +22,16 @@ export interface LeakOptions {
    * calls are fast (about 150 ms of calls), so step-shaped growth such as a table doubling falls
    * inside the window. A number fixes it.
    */
+  calls?: number
+  /** @deprecated The old name of `calls`. */
   iterations?: number
   /** Points of the screening pass (rounds + 1), at least 4. Default 11. */
   samples?: number
   /** Retained growth, in bytes per call, at or above which the heap is said to grow. Default 4. */
   threshold?: number
   /** Cap on all calls (warm-up, screening and confirmation). Default 100000; slow subjects are limited by time first. */
+  maxCalls?: number
+  /** @deprecated The old name of `maxCalls`. */
   maxIterations?: number
   /**
    * Time budget of the whole measurement, in ms. Default 60000. Out of time with the subject still
@@ -96,9 +100,27 @@ const integerRanges = {
 } as const
 
 const known = new Set([
-  'warmup', 'iterations', 'samples', 'threshold', 'maxIterations', 'timeout', 'inconclusive', 'signal',
+  'warmup', 'calls', 'samples', 'threshold', 'maxCalls', 'timeout', 'inconclusive', 'signal',
   'explain', 'resources', 'snapshotDir', 'showStrings', 'ignore',
 ])
+
+/** Old option names, still accepted: leakproof says "call" for each time the subject is called. */
+const oldNames = { iterations: 'calls', maxIterations: 'maxCalls' } as const
+
+/** The options under their current names (`calls`, `maxCalls`); both names at once is an error. */
+export function withCurrentNames(input: LeakOptions): LeakOptions {
+  let out = input
+  for (const [old, current] of Object.entries(oldNames) as [keyof typeof oldNames, 'calls' | 'maxCalls'][]) {
+    if (input[old] === undefined) continue
+    if (input[current] !== undefined) fail(`options "${current}" and "${old}" (its old name) are both given: keep "${current}"`)
+    const { [old]: value, ...rest } = out
+    out = { ...rest, [current]: value }
+  }
+  return out
+}
+
+/** User-facing name of an option the engine keeps under its old name. */
+const userName = (key: string) => (key === 'iterations' ? 'calls' : key === 'maxIterations' ? 'maxCalls' : key)
 
 function fail(message: string): never {
   throw new LeakproofUsageError(message)
@@ -124,28 +146,29 @@ export function describe(value: unknown): string {
 /** Validate user options and fill in defaults. Throws LeakproofUsageError naming the fix. */
 export function resolveOptions(input: LeakOptions | undefined = {}): ResolvedOptions {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    fail(`options must be an object like { iterations: 400 }, got ${describe(input)}`)
+    fail(`options must be an object like { calls: 400 }, got ${describe(input)}`)
   }
-  for (const key of Object.keys(input)) {
+  const given = withCurrentNames(input)
+  for (const key of Object.keys(given)) {
     if (!known.has(key)) {
       fail(`unknown option "${key}". Known options: ${[...known].join(', ')}`)
     }
   }
   const out = { ...defaultOptions } as Record<string, unknown>
   for (const [key, [min, max]] of Object.entries(integerRanges)) {
-    const value = (input as Record<string, unknown>)[key]
+    const value = (given as Record<string, unknown>)[userName(key)]
     if (value === undefined) continue
     if (typeof value !== 'number' || !Number.isInteger(value)) {
-      fail(`option "${key}" must be a whole number, got ${describe(value)}`)
+      fail(`option "${userName(key)}" must be a whole number, got ${describe(value)}`)
     }
     if (value < min || value > max) {
-      fail(`option "${key}" must be between ${min} and ${max}, got ${value}`)
+      fail(`option "${userName(key)}" must be between ${min} and ${max}, got ${value}`)
     }
     out[key] = value
   }
   if (input.threshold !== undefined) {
     if (typeof input.threshold !== 'number' || !Number.isFinite(input.threshold) || input.threshold <= 0 || input.threshold > 1e9) {
-      fail(`option "threshold" must be a positive number of bytes per iteration, got ${describe(input.threshold)}`)
+      fail(`option "threshold" must be a positive number of bytes per call, got ${describe(input.threshold)}`)
     }
     out.threshold = input.threshold
   }
@@ -181,7 +204,7 @@ export function resolveOptions(input: LeakOptions | undefined = {}): ResolvedOpt
   }
   const resolved: ResolvedOptions = {
     ...(out as Omit<ResolvedOptions, 'signal' | 'snapshotDir' | 'ignore' | 'adaptiveIterations'>),
-    adaptiveIterations: input.iterations === undefined,
+    adaptiveIterations: given.calls === undefined,
     signal: input.signal,
     snapshotDir: input.snapshotDir,
     ignore: {
@@ -193,12 +216,12 @@ export function resolveOptions(input: LeakOptions | undefined = {}): ResolvedOpt
   }
   if (resolved.maxIterations < resolved.warmup + resolved.iterations) {
     fail(
-      `option "maxIterations" (${resolved.maxIterations}) must be at least warmup + iterations ` +
+      `option "maxCalls" (${resolved.maxIterations}) must be at least warmup + calls ` +
         `(${resolved.warmup} + ${resolved.iterations})`,
     )
   }
   if (resolved.iterations < resolved.samples - 1) {
-    fail(`option "iterations" (${resolved.iterations}) must be at least samples - 1 (${resolved.samples - 1})`)
+    fail(`option "calls" (${resolved.iterations}) must be at least samples - 1 (${resolved.samples - 1})`)
   }
   return resolved
 }

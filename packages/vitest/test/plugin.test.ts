@@ -52,7 +52,7 @@ describe('leakproof() plugin: config hook', () => {
   test('eachTest options are merged over the project defaults', () => {
     const test = applyConfig(leakproof({ eachTest: { iterations: 60 }, options: { threshold: 8 } }))
     const settings = decodeSettings<WorkerSettings>(test.provide![provideKey])
-    expect(settings.eachTest).toEqual({ threshold: 8, iterations: 60 })
+    expect(settings.eachTest).toEqual({ threshold: 8, calls: 60 })
   })
 
   test('raises testTimeout only when the project sets none: twice the engine timeout, at least 60 s', () => {

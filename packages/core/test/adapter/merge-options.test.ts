@@ -15,3 +15,7 @@ describe('mergeOptions', () => {
     expect(project).toEqual({ ignore: { types: ['A'] } })
   })
 })
+
+test('an old option name in one layer and the current one in a later layer: the later wins, not a "both given" error', () => {
+  expect(mergeOptions({ iterations: 60, maxIterations: 9000 }, { calls: 80 })).toEqual({ calls: 80, maxCalls: 9000 })
+})
