@@ -49,7 +49,7 @@ describe.each(majors)('Jest %i: matchers', (major) => {
     const typo = 'toLeak an unknown option is a usage error naming the options'
     expect(result(typo).status, why).toBe('failed')
     expect(failure(typo)).toContain('unknown option "iteratons"')
-    expect(failure(typo)).toContain('Known options: warmup, iterations')
+    expect(failure(typo)).toContain('Known options: warmup, calls')
 
     // A check that outlives its test is aborted by the setup file's afterEach, so the next test
     // can measure instead of failing with "another leak measurement is already running".

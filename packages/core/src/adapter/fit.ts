@@ -1,5 +1,5 @@
 // How many runs a per-test check makes, fitted to the test's cost (pure: unit-tested).
-import { defaultOptions, type LeakOptions } from '../options.js'
+import { defaultOptions, withCurrentNames, type LeakOptions } from '../options.js'
 
 /** Time the calls of a per-test check may take before the heap is first judged (warm-up + screen). */
 const screenBudgetMs = 4000
@@ -18,14 +18,14 @@ const confirmRuns = 200
  */
 export function fitToTest(options: LeakOptions, firstRunMs: number, minTimeout: number = defaultOptions.timeout): LeakOptions {
   const perRun = Math.max(firstRunMs, 0.01)
-  const fitted: LeakOptions = { ...options }
+  const fitted: LeakOptions = withCurrentNames(options)
   const runs = Math.floor(screenBudgetMs / perRun)
-  if (options.warmup === undefined && options.iterations === undefined && runs < engineRuns) {
+  if (fitted.warmup === undefined && fitted.calls === undefined && runs < engineRuns) {
     const total = Math.max(minRuns, runs)
-    fitted.iterations = Math.max(10, Math.round((total * 2) / 3))
-    fitted.warmup = total - fitted.iterations
+    fitted.calls = Math.max(10, Math.round((total * 2) / 3))
+    fitted.warmup = total - fitted.calls
   }
-  const expectedRuns = (fitted.warmup ?? defaultOptions.warmup) + (fitted.iterations ?? defaultOptions.iterations) + confirmRuns
+  const expectedRuns = (fitted.warmup ?? defaultOptions.warmup) + (fitted.calls ?? defaultOptions.iterations) + confirmRuns
   fitted.timeout ??= Math.max(minTimeout, Math.ceil(perRun * expectedRuns * 2))
   return fitted
 }

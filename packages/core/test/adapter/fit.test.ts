@@ -7,23 +7,23 @@ describe('per-test mode: runs fitted to the cost of a test', () => {
   test('a cheap test gets the engine defaults (adaptive screening, core\'s timeout)', () => {
     const fitted = fitToTest({}, 0.5)
     expect(fitted.warmup).toBeUndefined()
-    expect(fitted.iterations).toBeUndefined()
+    expect(fitted.calls).toBeUndefined()
     expect(fitted.timeout).toBe(defaultOptions.timeout)
   })
 
   test('fitting starts where the engine\'s default runs would take longer than the budget', () => {
     const engineRuns = defaultOptions.warmup + defaultOptions.iterations
     // The default runs in a little over the 4 s budget: fitted; a little under: engine defaults.
-    expect(fitToTest({}, (4000 / engineRuns) * 1.01).iterations).toBeDefined()
-    expect(fitToTest({}, (4000 / engineRuns) * 0.99).iterations).toBeUndefined()
+    expect(fitToTest({}, (4000 / engineRuns) * 1.01).calls).toBeDefined()
+    expect(fitToTest({}, (4000 / engineRuns) * 0.99).calls).toBeUndefined()
   })
 
   test('a slow test gets fewer runs, at least 60, and a longer timeout', () => {
     const slow = fitToTest({}, 40)
-    expect(slow.warmup! + slow.iterations!).toBe(100)
-    expect(slow.iterations).toBe(67)
+    expect(slow.warmup! + slow.calls!).toBe(100)
+    expect(slow.calls).toBe(67)
     const slower = fitToTest({}, 500)
-    expect(slower.warmup! + slower.iterations!).toBe(60)
+    expect(slower.warmup! + slower.calls!).toBe(60)
     expect(slower.timeout).toBeGreaterThan(60 * 500)
   })
 
@@ -33,6 +33,6 @@ describe('per-test mode: runs fitted to the cost of a test', () => {
   })
 
   test('explicit options are kept', () => {
-    expect(fitToTest({ iterations: 50, timeout: 5000 }, 500)).toEqual({ iterations: 50, timeout: 5000 })
+    expect(fitToTest({ iterations: 50, timeout: 5000 }, 500)).toEqual({ calls: 50, timeout: 5000 })
   })
 })

@@ -59,7 +59,7 @@ export function testSetting(task: TaskLike): LeakOptions | undefined {
   if (explicit === true) return base
   if (typeof explicit !== 'object' || explicit === null || Array.isArray(explicit)) {
     throw new LeakproofUsageError(
-      `meta.${metaKey} must be true, false or leak options like { iterations: 100 }, got ${JSON.stringify(explicit)}`,
+      `meta.${metaKey} must be true, false or leak options like { calls: 100 }, got ${JSON.stringify(explicit)}`,
     )
   }
   return mergeOptions(base, explicit)

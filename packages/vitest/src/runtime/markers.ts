@@ -27,7 +27,7 @@ export interface LeakTestApi extends LeakTestFn {
 function checkSetting(setting: unknown, where: string): asserts setting is EachTestSetting {
   if (typeof setting === 'boolean') return
   if (setting === null || typeof setting !== 'object' || Array.isArray(setting)) {
-    throw new LeakproofUsageError(`${where} takes true, false or leak options like { iterations: 100 }, got ${String(setting)}`)
+    throw new LeakproofUsageError(`${where} takes true, false or leak options like { calls: 100 }, got ${String(setting)}`)
   }
 }
 
@@ -61,7 +61,7 @@ function makeLeakTest(setting: EachTestSetting): LeakTestApi {
 /**
  * A test that per-test mode checks for leaks, whether or not the plugin's `eachTest` is on:
  * it runs once, then again and again with its hooks, and fails with the leak report when the
- * runs retain memory. `leakTest.with({ iterations: 60 })` sets options for the check;
+ * runs retain memory. `leakTest.with({ calls: 60 })` sets options for the check;
  * `leakTest.with(false)` opts a test out when `eachTest` is on.
  *
  * ```ts
