@@ -1,8 +1,10 @@
 // Which stack frames are whose: the subject's (user code), Node's and V8's own (runtime), or
 // leakproof's. Used to attribute sampled allocations (allocation sites, survivor screening).
-import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { packageRoot } from '../report/paths.js'
+
+export { packageRoot }
 
 export interface CallFrame {
   functionName: string
@@ -10,35 +12,6 @@ export interface CallFrame {
   url: string
   lineNumber: number
   columnNumber: number
-}
-
-/** The directory of this package (`@leakproof/core`), whose frames are never the allocation site. */
-let ownRoot: string | null | undefined
-export function packageRoot(): string | null {
-  if (ownRoot !== undefined) return ownRoot
-  ownRoot = null
-  try {
-    // import.meta.url first: `node -e` defines a global __filename ('[eval]') that an ESM build
-    // would otherwise pick up. In the CJS build import.meta is empty and __filename is real.
-    const metaUrl = (import.meta as { url?: string }).url
-    let dir = dirname(metaUrl ? fileURLToPath(metaUrl) : typeof __filename === 'string' ? __filename : '.')
-    for (let k = 0; k < 6; k++) {
-      const pkg = join(dir, 'package.json')
-      if (existsSync(pkg)) {
-        const name = (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name
-        if (name === '@leakproof/core') {
-          ownRoot = dir
-          break
-        }
-      }
-      const up = dirname(dir)
-      if (up === dir) break
-      dir = up
-    }
-  } catch {
-    ownRoot = null
-  }
-  return ownRoot
 }
 
 export function fileOf(url: string): string {

@@ -73,6 +73,36 @@ export function relativizeText(text: string, root: string = projectRoot()): stri
 /** Installed copies of leakproof, however the package manager lays them out (npm, pnpm, yarn). */
 const installed = /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]*[\\/]node_modules[\\/])?@leakproof[\\/]/
 
+/** The directory of this package (`@leakproof/core`), whose frames are never the allocation site. */
+let ownRoot: string | null | undefined
+export function packageRoot(): string | null {
+  if (ownRoot !== undefined) return ownRoot
+  ownRoot = null
+  try {
+    // import.meta.url first: `node -e` defines a global __filename ('[eval]') that an ESM build
+    // would otherwise pick up. In the CJS build import.meta is empty and __filename is real.
+    const metaUrl = (import.meta as { url?: string }).url
+    let dir = dirname(metaUrl ? fileURLToPath(metaUrl) : typeof __filename === 'string' ? __filename : '.')
+    for (let k = 0; k < 6; k++) {
+      const pkg = join(dir, 'package.json')
+      if (existsSync(pkg)) {
+        const name = (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name
+        if (name === '@leakproof/core') {
+          ownRoot = dir
+          break
+        }
+      }
+      const up = dirname(dir)
+      if (up === dir) break
+      dir = up
+    }
+  } catch {
+    ownRoot = null
+  }
+  return ownRoot
+}
+
+
 let ownDirsCache: string[] | undefined
 
 /**
@@ -83,27 +113,12 @@ let ownDirsCache: string[] | undefined
 export function leakproofDirs(): string[] {
   if (ownDirsCache) return ownDirsCache
   const dirs: string[] = []
-  try {
-    const metaUrl = (import.meta as { url?: string }).url
-    let dir = dirname(metaUrl ? fileURLToPath(metaUrl) : typeof __filename === 'string' ? __filename : '.')
-    for (let k = 0; k < 6; k++) {
-      const pkg = join(dir, 'package.json')
-      if (existsSync(pkg)) {
-        const name = (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name
-        if (name === '@leakproof/core') {
-          const siblings = dirname(dir)
-          for (const p of [dir, ...['vitest', 'jest', 'cli'].map((n) => join(siblings, n))]) {
-            dirs.push(slashes(join(p, 'dist')) + '/', slashes(join(p, 'src')) + '/')
-          }
-          break
-        }
-      }
-      const up = dirname(dir)
-      if (up === dir) break
-      dir = up
+  const root = packageRoot()
+  if (root) {
+    const siblings = dirname(root)
+    for (const p of [root, ...['vitest', 'jest', 'cli'].map((n) => join(siblings, n))]) {
+      dirs.push(slashes(join(p, 'dist')) + '/', slashes(join(p, 'src')) + '/')
     }
-  } catch {
-    // No package.json to be found: only installed copies are recognised.
   }
   ownDirsCache = dirs
   return dirs
