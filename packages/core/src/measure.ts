@@ -19,7 +19,8 @@ export type { Subject }
 // One measurement per process at a time: two interleaved subjects share one heap and every
 // reading would mix them. Kept on `process`, which Jest's and Vitest's vm contexts share.
 const activeKey = Symbol.for('leakproof.activeMeasurement')
-type ProcessWithFlag = NodeJS.Process & { [activeKey]?: boolean }
+/** The running measurement: the name of the test that started it, or true when not known. */
+type ProcessWithFlag = NodeJS.Process & { [activeKey]?: boolean | string }
 
 /** Fraction of V8's heap limit the subject may take before we stop with a leak verdict. */
 const memoryBudgetFraction = 0.5
@@ -55,19 +56,25 @@ interface Measurement {
  * never settled, a subject too slow for a check, or an abort.
  */
 export async function measureLeak(subject: () => unknown, options?: LeakOptions): Promise<LeakReport> {
+  return measureLeakOf(undefined, subject, options)
+}
+
+/** measureLeak on behalf of a test (`owner`, its name): a concurrent check's error names it. */
+export async function measureLeakOf(owner: string | undefined, subject: () => unknown, options?: LeakOptions): Promise<LeakReport> {
   checkSubject(subject)
   const opts = resolveOptions(options)
   const gc = getGc()
   const proc = process as ProcessWithFlag
-  if (proc[activeKey]) {
+  const running = proc[activeKey]
+  if (running) {
     throw new LeakproofUsageError(
-      'another leak measurement is already running in this process. Leak checks share one heap, ' +
+      `another leak measurement is already running in this process${typeof running === 'string' ? ` (started by the test "${running}")` : ''}. Leak checks share one heap, ` +
         'so they cannot run concurrently: do not use them in test.concurrent / describe.concurrent, ' +
         'and await each measureLeak before starting the next.',
     )
   }
   if (opts.signal?.aborted) throw new LeakAbortError('the leak measurement was aborted before it started')
-  proc[activeKey] = true
+  proc[activeKey] = owner ?? true
 
   const heapLimit = v8.getHeapStatistics().heap_size_limit
   const startedAt = realNow()

@@ -3,7 +3,7 @@
 // run-report record, and frame what the framework reports — the leak, or the test's own error when
 // a repeat failed. How a test is found, repeated and opted out stays in the adapters.
 import { LeakError, LeakInconclusiveError, LeakproofUsageError, SubjectError } from '../errors.js'
-import { measureLeak } from '../measure.js'
+import { measureLeakOf } from '../measure.js'
 import type { LeakOptions } from '../options.js'
 import { appendTestRecord, type TestLeakRecord } from '../report/run-report.js'
 import type { LeakReport } from '../report/types.js'
@@ -63,7 +63,7 @@ export interface RepeatCheck {
 export async function checkRepeatedTest(check: RepeatCheck): Promise<LeakReport> {
   let report: LeakReport
   try {
-    report = await measureLeak(check.run, check.options)
+    report = await measureLeakOf(check.test.name, check.run, check.options)
   } catch (error) {
     if (error instanceof SubjectError) {
       recordCheckedTest(check.test, 'error', { error: describeError(error.cause) })

@@ -1,5 +1,5 @@
 import { LeakInconclusiveError, LeakproofUsageError } from '../errors.js'
-import { measureLeak } from '../measure.js'
+import { measureLeakOf } from '../measure.js'
 import type { LeakOptions } from '../options.js'
 import { callSite, hint, printReceived, recordVerdict, type MatcherContextLike, type MatcherResult } from './context.js'
 import { inconclusiveFailure, inconclusiveMode, verdictOf, warnInconclusive } from './inconclusive.js'
@@ -20,7 +20,7 @@ export async function toLeak(this: MatcherContextLike, received: unknown, option
   const site = callSite(this)
   let report
   try {
-    report = await measureLeak(received as () => unknown, options)
+    report = await measureLeakOf(this.currentTestName, received as () => unknown, options)
   } catch (error) {
     recordVerdict(this, site, 'error', undefined, error instanceof Error ? error.message : String(error))
     throw error
