@@ -19,8 +19,8 @@ vi.mock('../../core/src/measure.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../core/src/measure.js')>()
   return {
     ...actual,
-    measureLeak: (subject: () => unknown, options: object) =>
-      engine.verdict === undefined ? actual.measureLeak(subject, options) : Promise.resolve(engine.verdict),
+    measureLeakOf: (owner: string | undefined, subject: () => unknown, options: object) =>
+      engine.verdict === undefined ? actual.measureLeakOf(owner, subject, options) : Promise.resolve(engine.verdict),
   }
 })
 
