@@ -18,6 +18,7 @@ import {
 } from '../../src/report/paths.js'
 import type { LeakReport } from '../../src/report/types.js'
 import { LeakproofSubjectCalls, callRepeatedly } from '../../src/run/call-subject.js'
+import { leakReport } from './leak-report.js'
 
 const root = '/home/runner/work/app/app'
 
@@ -130,34 +131,10 @@ describe("leakproof's own frames", () => {
   })
 })
 
-function reportWith(parts: Partial<LeakReport>): LeakReport {
-  return {
-    leaked: true,
-    verdict: 'leak',
-    kinds: ['heap'],
-    iterations: 400,
-    warmupIterations: 40,
-    bytesPerIteration: 120,
-    externalBytesPerIteration: 0,
-    samples: { iteration: [], heapUsed: [], external: [], arrayBuffers: [] },
-    retainedTypes: [],
-    retainerPaths: [],
-    allocationSites: [],
-    resources: [],
-    listeners: [],
-    gc: { forced: 0, minor: 0, major: 0, incremental: 0, weakCallbacks: 0, gcTimeMs: 0 },
-    decision: [],
-    snapshots: [],
-    durationMs: 1,
-    summary: '',
-    runtime: { node: 'v20', v8: '11', gc: 'expose-gc' },
-    ...parts,
-  }
-}
 
 test('relativizeReport: sites, their callers, creation stacks and snapshots', () => {
   const r = relativizeReport(
-    reportWith({
+    leakReport({
       allocationSites: [
         {
           functionName: 'make',

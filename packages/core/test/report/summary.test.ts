@@ -3,31 +3,9 @@ import { describe, expect, test } from 'vitest'
 import { resolveOptions } from '../../src/options.js'
 import { countedTypes, formatSummary, shownSites, siteNote, storeTypes } from '../../src/report/summary.js'
 import type { AllocationSite, LeakReport, RetainedType } from '../../src/report/types.js'
+import { leakReport } from './leak-report.js'
 
-function leak(parts: Partial<LeakReport>): LeakReport {
-  return {
-    leaked: true,
-    verdict: 'leak',
-    kinds: ['heap'],
-    iterations: 400,
-    warmupIterations: 40,
-    bytesPerIteration: 120,
-    externalBytesPerIteration: 0,
-    samples: { iteration: [], heapUsed: [], external: [], arrayBuffers: [] },
-    retainedTypes: [],
-    retainerPaths: [],
-    allocationSites: [],
-    resources: [],
-    listeners: [],
-    gc: { forced: 0, minor: 0, major: 0, incremental: 0, weakCallbacks: 0, gcTimeMs: 0 },
-    decision: [],
-    snapshots: [],
-    durationMs: 1,
-    summary: '',
-    runtime: { node: 'v20', v8: '11', gc: 'expose-gc' },
-    ...parts,
-  }
-}
+const leak = leakReport
 
 const type = (name: string, count: number, bytes: number): RetainedType => ({
   name,
