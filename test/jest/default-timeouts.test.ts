@@ -35,7 +35,7 @@ describe('Jest 30, setup file only, default timeouts', () => {
     expect(timedOut.failureMessages.join('\n'), why).toContain('Exceeded timeout of 300 ms')
     expect(result('the next check runs after a timed-out one').status, why).toBe('passed')
     expect(run.output, why).not.toContain('already running')
-    expect(run.json?.numTotalTests, why).toBe(7)
+    expect(run.json?.numTotalTests, why).toBe(9)
   })
 
   test('a check that is not awaited fails its own test, and the next test measures', () => {
@@ -44,5 +44,13 @@ describe('Jest 30, setup file only, default timeouts', () => {
     expect(unawaited.status, why).toBe('failed')
     expect(unawaited.failureMessages.join('\n'), why).toContain('toLeak() was not awaited')
     expect(result('the next check runs after an unawaited one').status, why).toBe('passed')
+  })
+
+  test('a toBeCollected() that is not awaited fails its own test', () => {
+    const why = describeRun(run)
+    const unawaited = result('a toBeCollected that is not awaited')
+    expect(unawaited.status, why).toBe('failed')
+    expect(unawaited.failureMessages.join('\n'), why).toContain('toBeCollected() was not awaited')
+    expect(result('the object is let go: the unawaited toBeCollected settles').status, why).toBe('passed')
   })
 })

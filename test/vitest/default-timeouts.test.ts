@@ -31,7 +31,7 @@ describe('Vitest 4, setup file only, default timeouts', () => {
     expect(run.output, context).not.toContain('already running')
     // The aborted check's rejection reaches nobody: no unhandled error fails the run.
     expect(run.output, context).not.toMatch(/Unhandled (Error|Rejection)/i)
-    expect(run.tests.size, context).toBe(7)
+    expect(run.tests.size, context).toBe(9)
   })
 
   test('a check that is not awaited fails its own test, and the next test measures', () => {
@@ -39,5 +39,12 @@ describe('Vitest 4, setup file only, default timeouts', () => {
     expect(run.tests.get('a check that is not awaited')?.status, context).toBe('failed')
     expect(run.output, context).toContain('toLeak() was not awaited')
     expect(run.tests.get('the next check runs after an unawaited one')?.status, context).toBe('passed')
+  })
+
+  test('a toBeCollected() that is not awaited fails its own test', () => {
+    const context = digest(run)
+    expect(run.tests.get('a toBeCollected that is not awaited')?.status, context).toBe('failed')
+    expect(run.output, context).toContain('toBeCollected() was not awaited')
+    expect(run.tests.get('the object is let go: the unawaited toBeCollected settles')?.status, context).toBe('passed')
   })
 })

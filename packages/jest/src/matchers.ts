@@ -56,7 +56,7 @@ function tellController(name: string, matcher: MatcherFn, abortable = false): Ma
   const named = {
     async [name](this: unknown, received: unknown, ...args: unknown[]) {
       findController()?.measuresItself(name)
-      if (!abortable) return matcher.call(this, received, ...args)
+      if (!abortable) return runningChecks.watch(Promise.resolve(matcher.call(this, received, ...args)), runningTest(), name)
       const isNot = (this as { isNot?: boolean }).isNot === true
       const context = withRunningTest(this)
       return runningChecks.track(args[0], runningTest(), isNot, (options) => matcher.call(context, received, options, ...args.slice(1)))

@@ -33,6 +33,20 @@ export function notAwaitedError(matcher: string): Error {
 export class RunningChecks {
   /** Controller of each running check → the test that started it (undefined when unknown). */
   private readonly running = new Map<AbortController, unknown>()
+  /** `toBeCollected()` checks still waiting, by the test that made them (they hold no slot). */
+  private readonly waiting = new Map<object, { test: unknown; matcher: string }>()
+
+  /**
+   * Watch an assertion that cannot be aborted (`toBeCollected()`): when its test ends with it still
+   * waiting, that test did not await it. Holds the promise only, never what it checks.
+   */
+  watch<T>(result: Promise<T>, test: unknown, matcher: string): Promise<T> {
+    const key = {}
+    this.waiting.set(key, { test, matcher })
+    const done = () => void this.waiting.delete(key)
+    result.then(done, done)
+    return result
+  }
 
   /**
    * Give `options` a signal that `abort()` fires, combined with the user's own `signal`. Options
@@ -88,7 +102,13 @@ export class RunningChecks {
    * rather than the next one with "another leak measurement is already running".
    */
   testEnded(test: unknown, failed: boolean): void {
-    if (this.abort(test) > 0 && !failed) throw notAwaitedError('toLeak')
+    let unawaited = this.abort(test) > 0 ? 'toLeak' : undefined
+    for (const [key, watched] of this.waiting) {
+      if (test !== undefined && watched.test !== undefined && watched.test !== test) continue
+      this.waiting.delete(key)
+      unawaited ??= watched.matcher
+    }
+    if (unawaited && !failed) throw notAwaitedError(unawaited)
   }
 
   /**

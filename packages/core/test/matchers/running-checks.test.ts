@@ -101,6 +101,19 @@ describe('RunningChecks: what both adapters do around a check and at the end of 
       checks.testEnded('passed again', false)
     }).toThrow(/toLeak\(\) was not awaited/)
   })
+
+  test('testEnded: a toBeCollected() still waiting when its test passed was not awaited; settled ones are forgotten', async () => {
+    const checks = new RunningChecks()
+    checks.watch(new Promise(() => {}), 'passed', 'toBeCollected')
+    expect(() => checks.testEnded('other test', false)).not.toThrow()
+    expect(() => checks.testEnded('passed', false)).toThrow(/toBeCollected\(\) was not awaited/)
+    expect(() => checks.testEnded('passed', false)).not.toThrow() // reported once
+    const awaited = checks.watch(Promise.resolve({ pass: true, message: () => '' }), 'awaited', 'toBeCollected')
+    await awaited
+    expect(() => checks.testEnded('awaited', false)).not.toThrow()
+    checks.watch(new Promise(() => {}), 'timed out', 'toBeCollected')
+    expect(() => checks.testEnded('timed out', true)).not.toThrow()
+  })
 })
 
 describe('the test timeout the setup files set', () => {

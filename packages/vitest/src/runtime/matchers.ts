@@ -70,7 +70,8 @@ export function registerLeakMatchers(defaults?: LeakOptions, expectInstance: { e
     // Not async and captures nothing: the received object must not be kept alive by this frame.
     toBeCollected(this: MatcherThis, received: unknown, options?: { timeout?: number }) {
       leakAssertions++
-      return leakMatchers.toBeCollected.call(this, received, options)
+      const test = (this as { task?: TaskLike }).task ?? runningTest()
+      return runningChecks.watch(Promise.resolve(leakMatchers.toBeCollected.call(this, received, options)), test, 'toBeCollected')
     },
   })
 }
