@@ -1,11 +1,11 @@
 // Core's layers, checked: every import in src/ goes to the importer's own layer or to a lower one.
 // The table below is the single statement of the layers; the README's "Layers" section is this
 // table rendered (the last test says what to paste when they differ).
-import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, posix, relative, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { dirname, join, posix, relative } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, test } from 'vitest'
+import { sourceFiles, src } from './source-files.js'
 
 interface Layer {
   name: string
@@ -37,16 +37,6 @@ const layers: Layer[][] = [
   [layer('index', 'index.ts'), layer('adapter')],
 ]
 
-const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src')
-
-/** Files under src/, as posix paths relative to it. */
-function sourceFiles(dir = src): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) return sourceFiles(path)
-    return entry.name.endsWith('.ts') ? [relative(src, path).split(sep).join('/')] : []
-  })
-}
 
 interface Placed {
   layer: string

@@ -2,26 +2,17 @@
 // (vi.useFakeTimers, jest's modern timers, @sinonjs/fake-timers) replace the global `performance`
 // and `Date`, and a frozen clock would make every call look free (the adaptive screening window
 // would take its largest size, the confirmation's time budget would not bound anything).
-import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, relative, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, test } from 'vitest'
+import { sourceFiles, src } from './source-files.js'
 
 /** Modules allowed to read the global clock, and why. */
 const allowed: Record<string, string> = {
   'gc/timers.ts': 'captures the real clock at import',
 }
 
-const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src')
-
-function sourceFiles(dir = src): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) return sourceFiles(path)
-    return entry.name.endsWith('.ts') ? [relative(src, path).split(sep).join('/')] : []
-  })
-}
 
 /** `performance.now` and `Date.now` in code (not in comments or strings), as `file:line`. */
 function globalClockReads(file: string, text: string): string[] {
