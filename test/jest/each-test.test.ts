@@ -45,7 +45,8 @@ describe.each(majors)('Jest %i: per-test mode', (major) => {
     expect(leak).toMatch(/sessions/)
     expect(leak).toContain('each.test.js:26')
     const ranTimes = Number(/It ran (\d+) times/.exec(leak)![1])
-    expect(runs('leaky: keeps a session per run')?.body).toBe(ranTimes)
+    // Its own check's runs, after the screens of its group that led to it.
+    expect(runs('leaky: keeps a session per run')?.body).toBeGreaterThanOrEqual(ranTimes)
 
     // Clean tests pass, including ones that only stay clean because hooks run around every repeat
     // (afterEach empties `scratch`; Jest's clearMocks root hook resets the mock's call count).

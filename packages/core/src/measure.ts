@@ -61,6 +61,25 @@ export async function measureLeak(subject: () => unknown, options?: LeakOptions)
 
 /** measureLeak on behalf of a test (`owner`, its name): a concurrent check's error names it. */
 export async function measureLeakOf(owner: string | undefined, subject: () => unknown, options?: LeakOptions): Promise<LeakReport> {
+  return measureWith(owner, subject, options, false)
+}
+
+/**
+ * The screen alone, on behalf of `owner`: no heap snapshots. A report whose verdict is clean
+ * (see screenedClean) cleared the subject; anything else (suspect at the screen, a leak found
+ * by the memory guard or the resource watch, out of time) needs a full measurement to decide.
+ * Per-test mode screens a group of tests this way and measures only the groups it did not clear.
+ */
+export async function screenLeakOf(owner: string | undefined, subject: () => unknown, options?: LeakOptions): Promise<LeakReport> {
+  return measureWith(owner, subject, options, true)
+}
+
+/** Whether a report of screenLeakOf cleared its subject. */
+export function screenedClean(report: LeakReport): boolean {
+  return report.verdict === 'clean' && !report.decision.some((d) => d.outcome === 'suspect')
+}
+
+async function measureWith(owner: string | undefined, subject: () => unknown, options: LeakOptions | undefined, screenOnly: boolean): Promise<LeakReport> {
   checkSubject(subject)
   const opts = resolveOptions(options)
   const gc = getGc()
@@ -148,7 +167,7 @@ export async function measureLeakOf(owner: string | undefined, subject: () => un
     const onAbort = () => stop(new LeakAbortError('the leak measurement was aborted'))
     opts.signal?.addEventListener('abort', onAbort, { once: true })
 
-    run(state, opts, gc, resources, m).then(
+    run(state, opts, gc, resources, m, screenOnly).then(
       (report) => finish(undefined, report),
       (error: unknown) =>
         error instanceof OutOfTime ? finishWith(outOfTimeReport) : finish(error instanceof Error ? error : new Error(String(error))),
@@ -237,6 +256,7 @@ async function run(
   gc: ForcedGc,
   resources: ResourceWatch | undefined,
   m: Measurement,
+  screenOnly: boolean,
 ): Promise<LeakReport> {
   const { findings, counter, started } = m
   counter.start()
@@ -278,7 +298,7 @@ async function run(
   findings.stage = 'screen'
   const rounds = opts.samples - 1
   const perRound = Math.ceil(screeningCalls(opts, warmupCallMs, state.calls) / rounds)
-  const { screened, callMs } = await screenStage({ state, opts, gc, resources, findings, counter, perRound, rounds })
+  const { screened, callMs } = await screenStage({ state, opts, gc, resources, findings, counter, perRound, rounds, survivorsOnly: screenOnly })
   if (!state.memoryExhausted) {
     resources?.checkpoint(findings.measured)
     const found = resources ? await resources.finish() : { resources: [], listeners: [] }
@@ -310,7 +330,7 @@ async function run(
   const suspect = screened.heapSuspect || screened.externalSuspect
   findings.heapRate = screened.heapSlope
   findings.externalRate = screened.externalSlope
-  if (suspect) {
+  if (suspect && !screenOnly) {
     findings.stage = 'confirm'
     await confirmWithSnapshots({
       state,

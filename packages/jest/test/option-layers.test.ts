@@ -1,10 +1,10 @@
 // Per-test mode's options in layers: the project's (testEnvironmentOptions.leakproof), then a
 // test's own (leakCheckOptions() in its body). `ignore` lists add up, as in Vitest: a test that
-// ignores one more type keeps ignoring what the project ignores. The measurement is stubbed: this
+// ignores one more type keeps ignoring what the project ignores. The checks are stubbed: this
 // is about the options it gets.
 import { beforeEach, describe, expect, test, vi } from 'vitest'
 import type { LeakOptions } from '@leakproof/core'
-import type { RepeatCheck } from '@leakproof/core/adapter'
+import type { QueuedTest } from '@leakproof/core/adapter'
 import type { CircusDescribeBlock, CircusState, CircusTest } from '../src/each-test/circus.js'
 import { controllerKey, type EachTestController } from '../src/each-test/controller.js'
 import { EachTestMode } from '../src/each-test/runner.js'
@@ -12,7 +12,10 @@ import { EachTestMode } from '../src/each-test/runner.js'
 const measured = vi.hoisted(() => ({ checks: [] as unknown[] }))
 vi.mock('@leakproof/core/adapter', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@leakproof/core/adapter')>()),
-  checkRepeatedTest: async (check: unknown) => void measured.checks.push(check),
+  checkQueuedTests: async (queue: unknown[]) => {
+    measured.checks.push(...queue)
+    return []
+  },
 }))
 
 beforeEach(() => {
@@ -27,11 +30,14 @@ async function checkedOptions(project: LeakOptions, body: (controller: EachTestC
   const test: CircusTest = { type: 'test', name: 'keeps a cache', fn: () => body(global[controllerKey] as EachTestController), parent: root, errors: [] }
   root.children.push(test)
   const state: CircusState = { rootDescribeBlock: root, testTimeout: 5000 }
-  await mode.handle({ name: 'test_fn_start', test }, state)
+  await mode.handle({ name: 'test_start', test }, state)
   await test.fn.call(undefined)
   await mode.handle({ name: 'test_done', test }, state)
+  // Checked with the file's other tests when the file's tests end.
+  expect(measured.checks).toHaveLength(0)
+  await mode.handle({ name: 'run_finish' }, state)
   expect(measured.checks).toHaveLength(1)
-  return (measured.checks[0] as RepeatCheck).options
+  return (measured.checks[0] as QueuedTest).options
 }
 
 describe('per-test mode: option layers', () => {

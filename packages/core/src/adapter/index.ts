@@ -13,7 +13,11 @@ export { lineInStack, recordFile } from '../matchers/index.js'
 // Per-test mode: measuring a test that passed its first run.
 export { checkRepeatedTest, recordCheckedTest, concurrentTestError } from '../matchers/index.js'
 export type { CheckedTest, RepeatCheck } from '../matchers/index.js'
-export { fitToTest } from './fit.js'
+// ...screened a file (or describe block) at a time, bisected down to the tests that leak.
+export { checkQueuedTests, describeError } from '../matchers/index.js'
+export { screenLeakOf, screenedClean } from '../measure.js'
+export type { QueuedTest, TestFailure, GroupCheckStats } from '../matchers/index.js'
+export { fitToTest } from '../matchers/fit.js'
 
 // Setup files: the checks of a test that ended, the test timeout.
 export { RunningChecks, notAwaitedError, testTimeoutFor, raisedTestTimeout } from '../matchers/index.js'

@@ -27,6 +27,12 @@ export interface ScreenStageInput {
   /** Calls per round and rounds (samples - 1). */
   perRound: number
   rounds: number
+  /**
+   * Screen by survivors or not at all: a subject that allocates too much per call for sampling to
+   * see a threshold-sized leak is reported suspect at once (a group of tests in per-test mode,
+   * which is then split), instead of screened by heap readings.
+   */
+  survivorsOnly?: boolean
 }
 
 export interface ScreenStageResult {
@@ -64,7 +70,22 @@ export async function screenStage(input: ScreenStageInput): Promise<ScreenStageR
     const result = await screenBySurvivors(input, interval)
     if (result) return result
   }
+  if (input.survivorsOnly) return unscreened(input, rate)
   return screenByReadings(input)
+}
+
+function unscreened(input: ScreenStageInput, allocatedPerCall: number): ScreenStageResult {
+  input.findings.decision.push({
+    stage: 'screen',
+    iterations: 0,
+    bytesPerIteration: 0,
+    outcome: 'suspect',
+    note: `not screened: ${Math.round(allocatedPerCall / 1024)} KB allocated per call, too much for sampling to see ${input.opts.threshold} B/call`,
+  })
+  return {
+    screened: { heapSlope: 0, externalSlope: 0, heapSuspect: true, externalSuspect: false, shrinking: false, noisyJump: undefined },
+    callMs: 0,
+  }
 }
 
 /** Windows a survivor screen may take: the second lets one-off JIT metadata of the first fade. */

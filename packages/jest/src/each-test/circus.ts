@@ -35,12 +35,14 @@ export interface CircusTest {
 export interface CircusState {
   rootDescribeBlock: CircusDescribeBlock
   testTimeout: number
+  currentlyRunningTest?: CircusTest | null
 }
 
 export interface CircusEvent {
   name: string
   test?: CircusTest
   describeBlock?: CircusDescribeBlock
+  hook?: CircusHook
 }
 
 export const ROOT_DESCRIBE_BLOCK_NAME = 'ROOT_DESCRIBE_BLOCK'

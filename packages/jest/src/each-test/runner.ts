@@ -4,11 +4,10 @@
 // leakproof test environment forwards (see ../environment.ts).
 
 import { LeakproofUsageError, defaultOptions, resolveOptions, type LeakOptions, type TestLeakRecord } from '@leakproof/core'
-import { checkRepeatedTest, concurrentTestError, fitToTest, mergeOptions, recordCheckedTest } from '@leakproof/core/adapter'
+import { checkQueuedTests, concurrentTestError, mergeOptions, recordCheckedTest, type QueuedTest, type TestFailure } from '@leakproof/core/adapter'
 import {
   allTests,
   callInSequence,
-  callTestFn,
   declarationLine,
   eachHooks,
   fullName,
@@ -38,6 +37,7 @@ interface SnapshotStateLike {
 }
 
 interface ExpectStateLike {
+  currentTestName?: string
   assertionCalls?: number
   numPassingAsserts?: number
   suppressedErrors?: unknown[]
@@ -54,11 +54,7 @@ interface RunningTest {
   skipReason?: string
   options?: LeakOptions
   measuredBy?: string
-}
-
-interface Original {
-  fn: TestFn
-  timeout: number | undefined
+  snapshotCounter?: number
 }
 
 const ownKeys = new Set(['exclude'])
@@ -70,9 +66,6 @@ const ownKeys = new Set(['exclude'])
 const eachTestTimeoutMs = 2 * defaultOptions.timeout
 /** How a test leaves per-test mode, for the messages. */
 const optOut = 'noLeakCheck(fn), skipLeakCheck() in its body, or testEnvironmentOptions.leakproof.exclude'
-
-/** Longest delay setTimeout accepts. */
-const maxTimerMs = 2_147_483_647
 
 function optionError(message: string): never {
   throw new LeakproofUsageError(`testEnvironmentOptions.leakproof: ${message}`)
@@ -131,35 +124,6 @@ function adoptOptions(options: LeakOptions): LeakOptions {
   return { ...options, ignore: copy as LeakOptions['ignore'] }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `Exceeded timeout of ${ms} ms for a test.\nAdd a timeout value to this test to increase the timeout, ` +
-              'if this is a long-running test. See https://jestjs.io/docs/api#testname-fn-timeout.',
-          ),
-        ),
-      ms,
-    )
-    promise.then(
-      (value) => {
-        clearTimeout(timer)
-        resolve(value)
-      },
-      (error: unknown) => {
-        clearTimeout(timer)
-        reject(error)
-      },
-    )
-  })
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
-}
-
 export interface EachTestModeInit {
   /** The test file's global (environment.global). */
   global: Record<PropertyKey, unknown>
@@ -168,9 +132,19 @@ export interface EachTestModeInit {
   exclude: Array<(name: string) => boolean>
 }
 
+/** A test that passed its first run, waiting for its group's check. */
+interface Waiting {
+  test: CircusTest
+  queued: QueuedTest
+  /** Its snapshot counter before its first run: every repeat's toMatchSnapshot() starts there. */
+  snapshotCounter: number | undefined
+}
+
 export class EachTestMode {
   private running: RunningTest | undefined
-  private readonly originals = new WeakMap<CircusTest, Original>()
+  private startedAt = 0
+  private waiting: Waiting[] = []
+  private state: CircusState | undefined
 
   constructor(private readonly init: EachTestModeInit) {
     const controller: EachTestController = {
@@ -188,17 +162,33 @@ export class EachTestMode {
     Object.defineProperty(init.global, controllerKey, { value: controller, configurable: true })
   }
 
-  /** jest-circus event handler (environment.handleTestEvent). */
+  /**
+   * jest-circus event handler (environment.handleTestEvent). Tests run once as usual; the ones
+   * that pass wait, and are checked together (core screens them as one subject and bisects what
+   * the screen does not clear) before the world their hooks built changes: before a
+   * beforeAll/afterAll hook runs, and when the file's tests end. A failure goes on the test's own
+   * errors, which jest-circus reads when it reports the file.
+   */
   async handle(event: CircusEvent, state: CircusState): Promise<void> {
+    this.state = state
     switch (event.name) {
       case 'run_start':
         this.refuseConcurrent(state)
         break
-      case 'test_fn_start':
-        if (event.test) this.wrap(event.test, state)
+      case 'test_start':
+        if (event.test) this.start(event.test)
         break
       case 'test_done':
-        if (event.test) this.restore(event.test)
+        if (event.test) this.done(event.test)
+        break
+      case 'hook_start':
+        if (event.hook?.type === 'beforeAll' || event.hook?.type === 'afterAll') await this.checkWaiting()
+        break
+      case 'run_describe_finish':
+        if (!event.describeBlock?.parent) await this.checkWaiting()
+        break
+      case 'run_finish':
+        await this.checkWaiting()
         break
     }
   }
@@ -226,86 +216,92 @@ export class EachTestMode {
     }
   }
 
-  private wrap(test: CircusTest, state: CircusState): void {
-    if (test.concurrent) return
-    const original = this.originals.get(test) ?? { fn: test.fn, timeout: test.timeout }
-    this.originals.set(test, original)
-    // Not repeated: test.failing (expected to throw), opt-outs, and generator functions (Jest 29
-    // runs them through co; repeating them here would change how they run).
-    if (test.failing || this.isExcluded(test, original.fn) || isGeneratorFunction(original.fn)) return
-    const testTimeout = original.timeout || state.testTimeout
-    // jest-circus's timer would cut the repeats short: the first run keeps the test's own timeout
-    // (enforced in run()), the repeats are bounded by the measurement's `timeout`.
-    test.timeout = maxTimerMs
-    const mode = this
-    test.fn = function leakCheckedTest(this: unknown) {
-      return mode.run(test, original.fn, this, testTimeout)
-    }
+  private start(test: CircusTest): void {
+    this.running = { test }
+    this.startedAt = performance.now()
+    const counters = this.snapshotCounters()
+    this.running.snapshotCounter = counters?.get(jestTestId(test))
   }
 
-  private restore(test: CircusTest): void {
-    const original = this.originals.get(test)
-    if (!original) return
-    test.fn = original.fn
-    test.timeout = original.timeout
+  private done(test: CircusTest): void {
+    const running = this.running
     this.running = undefined
-  }
-
-  private async run(test: CircusTest, fn: TestFn, context: unknown, testTimeout: number): Promise<void> {
-    const running: RunningTest = { test }
-    this.running = running
-    const snapshots = this.expect()?.getState().snapshotState
-    const id = jestTestId(test)
-    const counters = isMapLike(snapshots?._counters) ? snapshots!._counters! : undefined
-    const snapshotCounter = counters?.get(id)
-
-    // 1. The test as it would run anyway: its own failure is reported as itself, nothing else.
-    const started = performance.now()
-    const first = callTestFn(fn, context)
-    if (isThenable(first)) await withTimeout(Promise.resolve(first), testTimeout)
-    const firstRunMs = performance.now() - started
-
+    if (!running || running.test !== test) return
+    const firstRunMs = performance.now() - this.startedAt
+    // Not repeated: concurrent tests (refused above), test.failing (expected to throw), opt-outs,
+    // and generator functions (Jest 29 runs them through co; repeating them would change how).
+    if (test.concurrent || test.failing || this.isExcluded(test, test.fn) || isGeneratorFunction(test.fn)) return
+    // A failing first run keeps its own result: no verdict on top of it.
+    if (test.errors.length > 0) return
     if (running.skipReason !== undefined) {
       this.record(test, 'skipped')
       return
     }
     // A test that asserts on memory itself (toLeak / toBeCollected) already has its verdict.
     if (running.measuredBy) return
-
-    // 2. Repeats: afterEach hooks of the previous run, beforeEach hooks, the test.
-    const { beforeEach, afterEach } = eachHooks(test)
-    const sequence = [...afterEach.map((h) => h.fn), ...beforeEach.map((h) => h.fn), fn]
-    const expectState = this.saveExpectState()
-    // Every repeat's toMatchSnapshot() must compare with the snapshots the first run used.
-    const resetSnapshots = counters
-      ? () => {
-          if (snapshotCounter === undefined) counters.delete(id)
-          else counters.set(id, snapshotCounter)
-        }
-      : undefined
-    const subject = () => {
-      resetSnapshots?.()
-      return callInSequence(sequence, context)
-    }
-    // As many runs as fit the test's cost (a slow test gets fewer, and the time for them).
-    const options = fitToTest(mergeOptions(this.init.options, running.options), firstRunMs, eachTestTimeoutMs)
     const frames = test.asyncError?.stack ? stackFrames(test.asyncError.stack) : ''
-
-    try {
-      // Core measures the repeats, writes the record and frames the failure (a leak, or the
-      // test's own error from a repeat, with a note saying which run).
-      await checkRepeatedTest({
+    const { beforeEach, afterEach } = eachHooks(test)
+    this.waiting.push({
+      test,
+      snapshotCounter: running.snapshotCounter,
+      queued: {
         test: this.checkedTest(test),
-        run: subject,
-        options,
+        run: this.replay(test, running.snapshotCounter),
+        options: mergeOptions(this.init.options, running.options),
+        firstRunMs,
+        minTimeout: eachTestTimeoutMs,
         hookCount: beforeEach.length + afterEach.length,
         optOut,
         ignore: 'leakCheckOptions({ ignore: { types: [...] } })',
         ...(frames ? { frames } : {}),
-      })
-    } finally {
-      this.restoreExpectState(expectState)
+      },
+    })
+  }
+
+  /** One complete run of a test: its beforeEach hooks, the test, its afterEach hooks, in a fresh context. */
+  private replay(test: CircusTest, snapshotCounter: number | undefined): () => unknown {
+    const { beforeEach, afterEach } = eachHooks(test)
+    const sequence = [...beforeEach.map((h) => h.fn), test.fn, ...afterEach.map((h) => h.fn)]
+    const id = jestTestId(test)
+    return () => {
+      // The repeat runs after the test ended: it is the running test again, for expect
+      // (currentTestName, snapshots) and for code that asks circus which test runs.
+      if (this.state) this.state.currentlyRunningTest = test
+      this.expect()?.setState({ currentTestName: id })
+      // Every repeat's toMatchSnapshot() must compare with the snapshots the first run used.
+      const counters = this.snapshotCounters()
+      if (counters) {
+        if (snapshotCounter === undefined) counters.delete(id)
+        else counters.set(id, snapshotCounter)
+      }
+      return callInSequence(sequence, Object.create(null))
     }
+  }
+
+  private async checkWaiting(): Promise<void> {
+    // A test whose result turned into a failure after it ended (expect.assertions) is not repeated.
+    const batch = this.waiting.splice(0).filter((w) => w.test.errors.length === 0)
+    if (batch.length === 0) return
+    const byQueued = new Map(batch.map((w) => [w.queued, w.test]))
+    const restore = this.saveExpectState()
+    const state = this.state
+    const running = state?.currentlyRunningTest
+    let failures: TestFailure[]
+    try {
+      failures = await checkQueuedTests(batch.map((w) => w.queued))
+    } finally {
+      restore?.()
+      if (state) state.currentlyRunningTest = running
+    }
+    for (const { test, error } of failures) {
+      const circusTest = byQueued.get(test)!
+      circusTest.errors.push(circusTest.asyncError ? [error, circusTest.asyncError] : error)
+    }
+  }
+
+  private snapshotCounters(): Map<string, number> | undefined {
+    const counters = this.expect()?.getState().snapshotState?._counters
+    return isMapLike(counters) ? counters : undefined
   }
 
   private expect(): ExpectLike | undefined {
@@ -314,12 +310,13 @@ export class EachTestMode {
   }
 
   // expect counts assertions per test (expect.assertions(n), hasAssertions) and snapshots per
-  // name: after the repeats, put back what the first run left, so the test reports as if run once.
+  // name: after the repeats, put back what the first runs left, so the tests report as if run once.
   private saveExpectState(): (() => void) | undefined {
     const expect = this.expect()
     if (!expect) return undefined
     const state = expect.getState()
     const saved = {
+      currentTestName: state.currentTestName,
       assertionCalls: state.assertionCalls,
       numPassingAsserts: state.numPassingAsserts,
       suppressed: state.suppressedErrors?.length ?? 0,
@@ -330,7 +327,7 @@ export class EachTestMode {
       : undefined
     return () => {
       const now = expect.getState()
-      const restored: Partial<ExpectStateLike> = {}
+      const restored: Partial<ExpectStateLike> = { currentTestName: saved.currentTestName }
       if (saved.assertionCalls !== undefined) restored.assertionCalls = saved.assertionCalls
       if (saved.numPassingAsserts !== undefined) restored.numPassingAsserts = saved.numPassingAsserts
       // Keep one repeat's suppressed error (a real failure), not one per repeat.
@@ -340,10 +337,6 @@ export class EachTestMode {
       expect.setState(restored)
       if (snapshots && counts) Object.assign(snapshots, counts)
     }
-  }
-
-  private restoreExpectState(restore: (() => void) | undefined): void {
-    restore?.()
   }
 
   private checkedTest(test: CircusTest): { testPath: string; name: string; line?: number } {

@@ -9,15 +9,28 @@
 // in Vitest 3, 4 and 5: beforeEach, onTestFinished, the task on the test context, and the
 // runner's getFn / getHooks (see vitest-api.ts).
 import { LeakproofUsageError, type LeakOptions } from '@leakproof/core'
-import { checkRepeatedTest, concurrentTestError, fitToTest, mergeOptions } from '@leakproof/core/adapter'
+import {
+  checkQueuedTests,
+  concurrentTestError,
+  describeError,
+  mergeOptions,
+  recordCheckedTest,
+  type CheckedTest,
+  type QueuedTest,
+  type TestFailure,
+} from '@leakproof/core/adapter'
 import type { EachTestSetting } from '../config.js'
 import { leakAssertionCount } from './matchers.js'
 import { workerSettings } from './settings.js'
 import {
+  afterAll,
   beforeEach,
+  enterTest,
   expect,
   hookSequence,
+  resendTestResult,
   runnerApi,
+  shuffledTests,
   testName,
   type HookFn,
   type HookSequence,
@@ -65,57 +78,161 @@ export function testSetting(task: TaskLike): LeakOptions | undefined {
   return mergeOptions(base, explicit)
 }
 
-/** Register the per-test mode's hook on the current test file (the setup file does this). */
+/** A test that passed its first run, waiting for the end of its group (see flushPoint). */
+interface Pending {
+  task: TaskLike
+  queued: QueuedTest
+}
+
+/** Tests of the running file waiting to be checked together. */
+const pending: Pending[] = []
+
+/** Register the per-test mode's hooks on the current test file (the setup file does this). */
 export function installEachTest(): void {
   // The context is destructured: Vitest parses a hook's first parameter for the test.extend
   // fixtures it uses, and fails every test of a file with fixtures when it is a plain name.
   beforeEach(({ task }: { task?: TaskLike }) => {
     if (replaying) return
-    if (!task || task.type !== 'test' || task.fails) return
-    const options = testSetting(task)
-    if (!options) return
-    if (task.concurrent) {
+    if (!task || task.type !== 'test') return
+    // A file that stopped early (bail) left its tests: they belong to no group any more.
+    if (pending.length > 0 && pending[0]!.task.file !== task.file) pending.length = 0
+    const options = task.fails ? undefined : testSetting(task)
+    if (options && task.concurrent) {
       throw concurrentTestError(
         'a test that runs concurrently (test.concurrent, describe.concurrent or sequence.concurrent)',
         `Run it sequentially, or leave it out with ${optOut}.`,
       )
     }
+    const flush = pending.length > 0 || options ? flushPoint(task) : false
+    if (!options && !flush) return
     const assertionsBefore = leakAssertionCount()
     const started = performance.now()
     const register = task.context.onTestFinished as ((fn: HookFn, timeout?: number) => void) | undefined
-    // Timeout 0: no hook timeout around the measurement; the engine has its own (`timeout` option).
-    register?.(() => checkTest(task, fitToTest(options, performance.now() - started), assertionsBefore), 0)
+    // Timeout 0: no hook timeout around the checks; the engine has its own (`timeout` option).
+    register?.(async () => {
+      if (options) queueTest(task, options, performance.now() - started, assertionsBefore)
+      if (flush) await checkPending(task)
+    }, 0)
     // Timeout 0: Vitest wraps the hook without a timer. It is synchronous, and it is among the
     // hooks every repeated run calls: no timer per run for it.
   }, 0)
+  // Tests still waiting when the file ends (a test order leakproof could not foresee): no verdict.
+  afterAll(() => {
+    for (const { task } of pending.splice(0)) {
+      recordCheckedTest(checkedTest(task), 'skipped', { error: 'per-test mode could not check this test before its hooks ended (shuffled order?)' })
+    }
+  })
 }
 
-async function checkTest(task: TaskLike, options: LeakOptions, assertionsBefore: number): Promise<void> {
+function checkedTest(task: TaskLike): CheckedTest {
+  const location = task.location
+  return { testPath: task.file.filepath, name: testName(task), ...(location ? { line: location.line } : {}) }
+}
+
+function queueTest(task: TaskLike, options: LeakOptions, firstRunMs: number, assertionsBefore: number): void {
   // A failing (or skipped) first run keeps its own result: no verdict on top of it.
   if (task.result?.state !== 'pass') return
   // The test makes its own leak assertions (toLeak / toBeCollected): nothing to add, and the
   // engine's measurements cannot nest.
   if (leakAssertionCount() !== assertionsBefore) return
-
-  const replay = createReplay(task)
   const location = task.location
-  replaying = true
-  try {
-    // Core measures the repeats, writes the record and frames the failure (a leak, or the
-    // test's own error from a repeat, with a note saying which run).
-    await checkRepeatedTest({
-      test: { testPath: task.file.filepath, name: testName(task), ...(location ? { line: location.line } : {}) },
-      run: replay.run,
+  pending.push({
+    task,
+    queued: {
+      test: checkedTest(task),
+      run: () => undefined,
       options,
+      firstRunMs,
       optOut,
       ignore: '{ meta: { leakproof: { ignore: { types: [...] } } } }',
       // Vitest shows the code at a test file's frame: point at the test (with includeTaskLocation).
       ...(location ? { frames: `    at ${task.file.filepath}:${location.line}:${location.column}` } : {}),
-    })
+    },
+  })
+}
+
+/**
+ * Whether the tests waiting must be checked when `task` ends: it is the last test to run of the
+ * file, or of a suite with beforeAll/afterAll hooks (its tests can only be repeated before its
+ * afterAll hooks run). Under a shuffled order, after every test.
+ */
+function flushPoint(task: TaskLike): boolean {
+  if (shuffledTests()) return true
+  for (let suite: SuiteLike | undefined = task.suite ?? task.file; suite; suite = parentOf(suite, task)) {
+    if (lastToRun(suite) !== task) return false
+    if (suite === task.file || suite.filepath !== undefined) return true
+    const hooks = runnerApi.getHooks(suite)
+    if ((hooks.afterAll?.length ?? 0) > 0 || (hooks.beforeAll?.length ?? 0) > 0) return true
+  }
+  return false
+}
+
+function parentOf(suite: SuiteLike, task: TaskLike): SuiteLike | undefined {
+  if (suite === task.file || suite.filepath !== undefined) return undefined
+  return suite.suite ?? task.file
+}
+
+/** The last test under `suite` that runs (not skipped, todo or filtered out), in run order. */
+function lastToRun(suite: SuiteLike): SuiteLike | undefined {
+  const tasks = suite.tasks ?? []
+  for (let i = tasks.length - 1; i >= 0; i--) {
+    const child = tasks[i]!
+    if (child.mode !== 'run' && child.mode !== 'only') continue
+    if (child.type === 'test') return child
+    const last = lastToRun(child)
+    if (last) return last
+  }
+  return undefined
+}
+
+/**
+ * Check the tests waiting, together (core screens them as one subject and bisects only what the
+ * screen does not clear). A failure of `current` fails it here; an earlier test's failure is put
+ * on that test's result and sent again, as Vitest does when a test ends.
+ */
+async function checkPending(current: TaskLike): Promise<void> {
+  const batch = pending.splice(0)
+  if (batch.length === 0) return
+  const replays = new Map<QueuedTest, Replay>()
+  for (const { task, queued } of batch) {
+    const replay = createReplay(task)
+    replays.set(queued, replay)
+    queued.run = replay.run
+  }
+  const byQueued = new Map(batch.map((p) => [p.queued, p.task]))
+  replaying = true
+  let failures: TestFailure[]
+  try {
+    failures = await checkQueuedTests(batch.map((p) => p.queued))
   } finally {
     replaying = false
-    replay.restore()
+    for (const replay of replays.values()) replay.restore()
   }
+  let own: { error: unknown } | undefined
+  for (const { test, error } of failures) {
+    const task = byQueued.get(test)!
+    // No channel to the main process for an earlier test: the running test carries its failure.
+    if (task === current || !failFinishedTest(task, error)) own ??= { error }
+  }
+  if (own) throw own.error
+}
+
+/** Fail a test that already ended as passed: its result, sent again to the main process. */
+function failFinishedTest(task: TaskLike, error: unknown): boolean {
+  const result = (task.result ??= { state: 'pass' })
+  const before = { state: result.state, errors: result.errors }
+  result.state = 'fail'
+  result.errors = [...(result.errors ?? []), serializableError(error)]
+  if (resendTestResult(task)) return true
+  result.state = before.state
+  result.errors = before.errors
+  return false
+}
+
+/** An error as Vitest's reporters read one: name, message, stack. */
+function serializableError(error: unknown): { name: string; message: string; stack?: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) }
+  return { name: 'Error', message: describeError(error) }
 }
 
 /** Suites whose hooks apply to the test, outermost (the file) first — as Vitest walks them. */
@@ -169,6 +286,14 @@ function createReplay(task: TaskLike): Replay {
   }
 
   const run = async (): Promise<void> => {
+    const leave = enterTest(task)
+    try {
+      await runOnce()
+    } finally {
+      leave()
+    }
+  }
+  const runOnce = async (): Promise<void> => {
     // Callbacks the run registers (onTestFinished / onTestFailed, via the global functions or the
     // context) are collected here and called at the end of this run, as Vitest would.
     const finished: HookFn[] = []

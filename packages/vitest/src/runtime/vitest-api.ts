@@ -7,10 +7,14 @@ export type HookFn = (...args: unknown[]) => unknown
 
 export interface SuiteLike {
   name: string
+  type?: string
+  /** 'run' for what runs, 'skip' / 'todo' for what does not (filters included). */
+  mode?: string
   meta?: Record<string, unknown>
   suite?: SuiteLike
   file?: SuiteLike
   filepath?: string
+  tasks?: SuiteLike[]
 }
 
 export interface TestContextLike {
@@ -30,7 +34,7 @@ export interface TaskLike {
   suite?: SuiteLike
   file: SuiteLike & { filepath: string }
   context: TestContextLike
-  result?: { state: string }
+  result?: { state: string; errors?: unknown[] }
   location?: { line: number; column: number }
   onFinished?: HookFn[]
   onFailed?: HookFn[]
@@ -39,6 +43,8 @@ export interface TaskLike {
 export interface SuiteHooks {
   beforeEach: HookFn[]
   afterEach: HookFn[]
+  beforeAll?: HookFn[]
+  afterAll?: HookFn[]
 }
 
 interface RunnerApi {
@@ -68,7 +74,8 @@ export type HookSequence = 'stack' | 'list' | 'parallel'
 
 /** Vitest's per-worker state (3, 4 and 5 keep it on globalThis under this name). */
 interface WorkerStateLike {
-  config?: { sequence?: { hooks?: HookSequence }; testTimeout?: number }
+  config?: { sequence?: { hooks?: HookSequence; shuffle?: unknown }; testTimeout?: number }
+  rpc?: { onTaskUpdate?: (packs: unknown[], events: unknown[]) => Promise<void> }
   /** The file while it is collected, then the suite or test that runs. */
   current?: SuiteLike & { type?: string }
 }
@@ -86,6 +93,40 @@ export function hookSequence(): HookSequence {
 export function configuredTestTimeout(): number | undefined {
   const timeout = workerState()?.config?.testTimeout
   return typeof timeout === 'number' ? timeout : undefined
+}
+
+/**
+ * Report a finished test's changed result to the main process, as the runner does when a test
+ * ends. False where the worker has no way to (the caller then reports the failure another way).
+ */
+export function resendTestResult(task: TaskLike): boolean {
+  const rpc = workerState()?.rpc
+  if (typeof rpc?.onTaskUpdate !== 'function') return false
+  rpc.onTaskUpdate([[task.id, task.result, task.meta]], [[task.id, 'test-finished', undefined]]).catch(() => undefined)
+  return true
+}
+
+/**
+ * Make `task` the running test while one of its repeats runs after it ended (per-test mode checks
+ * a file's tests together): global `expect` (snapshots, currentTestName) and `vi` read it from the
+ * worker. Returns the function that puts the running test back.
+ */
+export function enterTest(task: TaskLike): () => void {
+  const state = workerState()
+  const expectState = expect.getState() as { currentTestName?: string }
+  const previous = { current: state?.current, name: expectState.currentTestName }
+  if (state) state.current = task as unknown as WorkerStateLike['current']
+  expect.setState({ currentTestName: testName(task) })
+  return () => {
+    if (state) state.current = previous.current
+    expect.setState({ currentTestName: previous.name })
+  }
+}
+
+/** Whether the project shuffles test order (sequence.shuffle). */
+export function shuffledTests(): boolean {
+  const shuffle = workerState()?.config?.sequence?.shuffle
+  return shuffle === true || (typeof shuffle === 'object' && shuffle !== null && (shuffle as { tests?: unknown }).tests === true)
 }
 
 /** True while a test (or its hooks) runs, as opposed to while test files are collected. */
@@ -114,4 +155,4 @@ export function testName(task: TaskLike): string {
   return names.join(' > ')
 }
 
-export const { expect, beforeEach, afterEach, onTestFinished, inject, vi } = vitest
+export const { expect, beforeEach, afterEach, afterAll, onTestFinished, inject, vi } = vitest

@@ -29,3 +29,33 @@ export function fitToTest(options: LeakOptions, firstRunMs: number, minTimeout: 
   fitted.timeout ??= Math.max(minTimeout, Math.ceil(perRun * expectedRuns * 2))
   return fitted
 }
+
+/**
+ * Bytes per run a group screen must see unless the options set a threshold: half the smallest
+ * object a test can keep per run (an object with one field is 32 B with its header and a slot in
+ * the array that holds it), so one retained object per run of any test in the group shows.
+ */
+export const groupThreshold = 16
+/** Runs of a group screen, unless the options set them: see fitToGroup. */
+export const groupWarmup = 50
+export const groupCalls = 100
+
+/**
+ * Options for screening a group of tests as one subject (`groupRunMs`: one run of every test in
+ * it). The evidence is object-level (sampled survivors of the runs), so the runs are what that
+ * evidence needs, not the thousands a heap-total reading did: a test that keeps one object per run
+ * leaves `groupCalls` of them, ~13 expected samples at the finest interval used (128 B) and at
+ * least 8 whatever the group allocates (see run/screen-stage.ts). The warm-up covers one-time
+ * state and the first compilations.
+ */
+export function fitToGroup(options: LeakOptions, groupRunMs: number, minTimeout: number = defaultOptions.timeout): LeakOptions {
+  const perRun = Math.max(groupRunMs, 0.01)
+  const fitted: LeakOptions = withCurrentNames(options)
+  fitted.threshold ??= groupThreshold
+  fitted.warmup ??= groupWarmup
+  fitted.calls ??= groupCalls
+  // Screening calls come in rounds of at least one call each: a second window and the sampling
+  // add up to about 3x the calls.
+  fitted.timeout ??= Math.max(minTimeout, Math.ceil(perRun * (fitted.warmup + 3 * fitted.calls) * 2))
+  return fitted
+}
