@@ -19,6 +19,7 @@ import {
   type TestFn,
 } from './circus.js'
 import { controllerKey, noLeakCheckMark, type EachTestController } from './controller.js'
+import { trackFrameworkState } from './framework-state.js'
 
 /** `testEnvironmentOptions.leakproof`: leak options for every test, plus which tests to leave out. */
 export interface EachTestOptions extends LeakOptions {
@@ -166,6 +167,8 @@ export interface EachTestModeInit {
   testPath: string
   options: LeakOptions
   exclude: Array<(name: string) => boolean>
+  /** The test environment: the registries of its mock machinery are trimmed between repeats. */
+  environment?: object
 }
 
 export class EachTestMode {
@@ -283,7 +286,9 @@ export class EachTestMode {
           else counters.set(id, snapshotCounter)
         }
       : undefined
+    const framework = trackFrameworkState(this.init.environment)
     const subject = () => {
+      framework.afterRun() // the run before this one has ended
       resetSnapshots?.()
       return callInSequence(sequence, context)
     }
@@ -305,6 +310,7 @@ export class EachTestMode {
       })
     } finally {
       this.restoreExpectState(expectState)
+      framework.dispose()
     }
   }
 

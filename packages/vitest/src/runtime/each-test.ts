@@ -11,6 +11,7 @@
 import { LeakproofUsageError, type LeakOptions } from '@leakproof/core'
 import { checkRepeatedTest, concurrentTestError, fitToTest, mergeOptions } from '@leakproof/core/adapter'
 import type { EachTestSetting } from '../config.js'
+import { trackFrameworkState } from './framework-state.js'
 import { leakAssertionCount } from './matchers.js'
 import { workerSettings } from './settings.js'
 import {
@@ -98,6 +99,7 @@ async function checkTest(task: TaskLike, options: LeakOptions, assertionsBefore:
   if (leakAssertionCount() !== assertionsBefore) return
 
   const replay = createReplay(task)
+  const framework = trackFrameworkState()
   const location = task.location
   replaying = true
   try {
@@ -105,7 +107,7 @@ async function checkTest(task: TaskLike, options: LeakOptions, assertionsBefore:
     // test's own error from a repeat, with a note saying which run).
     await checkRepeatedTest({
       test: { testPath: task.file.filepath, name: testName(task), ...(location ? { line: location.line } : {}) },
-      run: replay.run,
+      run: framework.around(replay.run),
       options,
       optOut,
       ignore: '{ meta: { leakproof: { ignore: { types: [...] } } } }',
@@ -115,6 +117,7 @@ async function checkTest(task: TaskLike, options: LeakOptions, assertionsBefore:
   } finally {
     replaying = false
     replay.restore()
+    framework.dispose()
   }
 }
 
