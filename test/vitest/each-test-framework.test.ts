@@ -1,7 +1,7 @@
 // Per-test mode and Vitest's own machinery (fixtures/each-test-framework): tests that make
 // vi.fn() / vi.spyOn() mocks in their body or hooks, rely on the project's mock settings between
-// runs, use fake timers or expect.assertions pass; tests whose own code keeps mocks or calls
-// still fail with the leak report. The default run checks Vitest 4 on one clean and one leaky
+// runs (a vi.mock() module's mock included), use fake timers or expect.assertions pass; tests
+// whose own code keeps mocks or calls still fail with the leak report. The default run checks Vitest 4 on one clean and one leaky
 // mock test; LEAKPROOF_MATRIX=1 runs every test of the fixture on Vitest 3, 4 and 5.
 import { describe, expect, test } from 'vitest'
 import { digest, prepareInstall, runVitest, vitest4, type RunResult, type VitestInstall } from './harness.js'
@@ -15,6 +15,7 @@ const clean = [
   'mocks: vi.spyOn() on a shared object, mockRestore() in afterEach > uses the spy',
   'config: restoreMocks restores a spy on a shared object before every repeat',
   'config: clearMocks clears a module-level mock before every repeat',
+  'config: clearMocks clears a vi.mock() factory mock before every repeat',
   'fake timers in beforeEach / afterEach > timers: advances a fake clock',
   'timers: vi.useFakeTimers() in the body, vi.useRealTimers() in onTestFinished',
   'assertions: expect.assertions(n)',
