@@ -61,7 +61,7 @@ export function createLeakproofEnvironment<T extends JestEnvironmentClass>(Base:
       // Jest copies testEnvironmentOptions onto the test global; our key is not meant for tests.
       const global = this.global as Record<PropertyKey, unknown>
       if (raw !== undefined && global.leakproof === raw) delete global.leakproof
-      this.#leakproof = new EachTestMode({ global, testPath: context?.testPath ?? '', options, exclude })
+      this.#leakproof = new EachTestMode({ global, testPath: context?.testPath ?? '', options, exclude, environment: this })
     }
 
     override async handleTestEvent(event: CircusEvent, state: CircusState): Promise<void> {

@@ -27,3 +27,7 @@ export { mergeOptions } from './merge-options.js'
 export { RunReportSession } from './run-session.js'
 export { ReporterSettings } from './reporter-options.js'
 export type { LeakReporterOptions } from './reporter-options.js'
+
+// Per-test mode: framework registries trimmed between repeats.
+export { trimRegistries } from './registry-trim.js'
+export type { RegistryLike, RegistryTrim } from './registry-trim.js'

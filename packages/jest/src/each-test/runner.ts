@@ -18,6 +18,7 @@ import {
   type TestFn,
 } from './circus.js'
 import { controllerKey, noLeakCheckMark, type EachTestController } from './controller.js'
+import { trackFrameworkState } from './framework-state.js'
 
 /** `testEnvironmentOptions.leakproof`: leak options for every test, plus which tests to leave out. */
 export interface EachTestOptions extends LeakOptions {
@@ -130,6 +131,8 @@ export interface EachTestModeInit {
   testPath: string
   options: LeakOptions
   exclude: Array<(name: string) => boolean>
+  /** The test environment: the registries of its mock machinery are trimmed between repeats. */
+  environment?: object
 }
 
 /** A test that passed its first run, waiting for its group's check. */
@@ -282,14 +285,27 @@ export class EachTestMode {
     // A test whose result turned into a failure after it ended (expect.assertions) is not repeated.
     const batch = this.waiting.splice(0).filter((w) => w.test.errors.length === 0)
     if (batch.length === 0) return
-    const byQueued = new Map(batch.map((w) => [w.queued, w.test]))
     const restore = this.saveExpectState()
     const state = this.state
     const running = state?.currentlyRunningTest
+    // Between repeats, what Jest keeps of a test's mocks and replaced globals is trimmed.
+    const framework = trackFrameworkState(this.init.environment)
+    const queue = batch.map((w) => {
+      const run = w.queued.run
+      return {
+        ...w.queued,
+        run: () => {
+          framework.afterRun() // the run before this one has ended
+          return run()
+        },
+      }
+    })
+    const byQueued = new Map(queue.map((q, i) => [q, batch[i]!.test]))
     let failures: TestFailure[]
     try {
-      failures = await checkQueuedTests(batch.map((w) => w.queued))
+      failures = await checkQueuedTests(queue)
     } finally {
+      framework.dispose()
       restore?.()
       if (state) state.currentlyRunningTest = running
     }

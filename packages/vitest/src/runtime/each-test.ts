@@ -20,6 +20,7 @@ import {
   type TestFailure,
 } from '@leakproof/core/adapter'
 import type { EachTestSetting } from '../config.js'
+import { trackFrameworkState } from './framework-state.js'
 import { leakAssertionCount } from './matchers.js'
 import { workerSettings } from './settings.js'
 import {
@@ -194,10 +195,12 @@ async function checkPending(current: TaskLike): Promise<void> {
   const batch = pending.splice(0)
   if (batch.length === 0) return
   const replays = new Map<QueuedTest, Replay>()
+  // Between repeats, what Vitest does between tests: mock config, and its registries trimmed.
+  const framework = trackFrameworkState()
   for (const { task, queued } of batch) {
     const replay = createReplay(task)
     replays.set(queued, replay)
-    queued.run = replay.run
+    queued.run = framework.around(replay.run)
   }
   const byQueued = new Map(batch.map((p) => [p.queued, p.task]))
   replaying = true
@@ -206,6 +209,7 @@ async function checkPending(current: TaskLike): Promise<void> {
     failures = await checkQueuedTests(batch.map((p) => p.queued))
   } finally {
     replaying = false
+    framework.dispose()
     for (const replay of replays.values()) replay.restore()
   }
   let own: { error: unknown } | undefined
