@@ -41,7 +41,7 @@ test('Jest 30, TypeScript through ts-jest, per-test mode: leak, clean, own failu
   const failure = (title: string) => run.byName.get(`per-test ${title}`)?.failureMessages.join('\n') ?? ''
 
   expect(run.code, why).toBe(1)
-  expect(run.json?.numTotalTests, why).toBe(5)
+  expect(run.json?.numTotalTests, why).toBe(6)
 
   // The leak: the report, framed for a whole test, pointing at the test's line in the .ts file.
   const leakyLine = lineOf("test('leaky: keeps a session per run'")
@@ -68,6 +68,9 @@ test('Jest 30, TypeScript through ts-jest, per-test mode: leak, clean, own failu
   expect(failure('fails only when repeated')).toContain('expect(received).toBe(expected)')
   expect(failure('fails only when repeated')).toContain('the test passed its first run and failed on run 2')
 
+  // A suite's tests are repeated before its afterAll hook closes what its beforeAll opened.
+  expect(run.byName.get('with a connection queries it while open')?.status, why).toBe('passed')
+
   // Opted out: retains memory, runs once, passes.
   expect(status('opt-out: noLeakCheck(fn)'), why).toBe('passed')
 
@@ -92,5 +95,6 @@ test('Jest 30, TypeScript through ts-jest, per-test mode: leak, clean, own failu
       error: expect.stringContaining('expect(received).toBe(expected)'),
     },
     { file: 'cell.test.ts', name: 'per-test > leaky: keeps a session per run', line: leakyLine, verdict: 'leak', source: 'each-test' },
+    { file: 'cell.test.ts', name: 'with a connection > queries it while open', line: lineOf("test('queries it while open'"), verdict: 'clean', source: 'each-test' },
   ])
 }, 5 * 60_000)

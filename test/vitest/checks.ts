@@ -129,6 +129,15 @@ export function checkEachTestRun(run: RunResult): void {
   // ... and the report's data stays out of the printout.
   expect(failure('keeps every session it opens')).not.toContain('retainedTypes')
 
+  // Tests of a suite with beforeAll/afterAll are repeated before its afterAll runs.
+  for (const name of [
+    'a suite that opens a connection for its tests > queries the open connection',
+    'a suite that opens a connection for its tests > writes through the open connection',
+    'runs after the suite closed its connection',
+  ]) {
+    expect(status(name), `${name}: ${failure(name)}`).toBe('passed')
+  }
+
   // Clean tests pass, async ones too.
   expect(status('lets go of its temporaries'), failure('lets go of its temporaries')).toBe('passed')
   expect(status('async: awaits I/O-like work and lets go'), failure('async: awaits I/O-like work and lets go')).toBe('passed')
@@ -197,6 +206,9 @@ export function checkEachTestRun(run: RunResult): void {
       'keeps every session it opens: leak',
       'lets go of its temporaries: clean',
       'passes once, then fails when repeated: error',
+      'a suite that opens a connection for its tests > queries the open connection: clean',
+      'a suite that opens a connection for its tests > writes through the open connection: clean',
+      'runs after the suite closed its connection: clean',
     ].sort(),
   )
   // Each record carries its file and the line of the test (the plugin turns on includeTaskLocation).
