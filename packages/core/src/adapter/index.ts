@@ -23,3 +23,10 @@ export { mergeOptions } from './merge-options.js'
 export { RunReportSession } from './run-session.js'
 export { ReporterSettings } from './reporter-options.js'
 export type { LeakReporterOptions } from './reporter-options.js'
+
+// Suite-level mode: which test file leaks the worker (the file's world still reachable after it ended).
+export { SuiteWatch, formatHeldFile, formatSuiteSummary, workerId } from '../suite/watch.js'
+export { resolveSuiteOptions } from '../suite/options.js'
+export type { SuiteCheckOptions, ResolvedSuiteOptions } from '../suite/options.js'
+export { holderOf, holderAdvice } from '../suite/holder.js'
+export type { HolderKind } from '../suite/holder.js'
