@@ -65,7 +65,10 @@ export class SuiteWatch {
   /** The file starts: watch its world (its global object). Returns its order in this worker. */
   fileStarted(file: string, world: object): number {
     const token = randomBytes(12).toString('hex')
-    this.current = this.registry.add(relativePath(file, this.settings.root), token, world)
+    const name = relativePath(file, this.settings.root)
+    this.current = this.registry.add(name, token, world)
+    // Replaced by the check's record; stays when the worker is killed before its last file is checked.
+    appendSuiteRecord({ file: name, worker: workerId(), order: this.current, verdict: 'unchecked', failed: false })
     return this.current
   }
 
