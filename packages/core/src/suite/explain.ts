@@ -34,11 +34,19 @@ export async function explainWorlds(tokens: string[]): Promise<Map<string, World
   const s = await takeSnapshot()
   const classification = classifyNodes(s)
   blockNodeBookkeeping(s, classification.reason)
-  const tree = buildPathTree(s, classification)
-  const globals = globalObjects(s)
-  const names = new ContextNames(s)
+  const targets = new Map<string, number>()
   for (const token of tokens) {
     const target = findMarkedObject(s, token)
+    if (target !== undefined) targets.set(token, target)
+  }
+  const world = [...targets.values()].flatMap((t) => worldNodes(s, t))
+  skipRootShortcuts(s, world)
+  const tree = buildPathTree(s, classification)
+  // Paths start at the last global object on the way: never the watched worlds' own.
+  const globals = new Set([...globalObjects(s)].filter((g) => !world.includes(g)))
+  const names = new ContextNames(s)
+  for (const token of tokens) {
+    const target = targets.get(token)
     if (target === undefined) {
       out.set(token, { holder: 'unknown', note: releasedBeforeSnapshot })
       continue
@@ -78,10 +86,33 @@ export function blockNodeBookkeeping(s: HeapSnapshot, reason: Uint8Array): void 
   }
 }
 
+/**
+ * The snapshot's root lists the global object of every live context as a "user root" (shortcut
+ * edges). That a file's global is listed says only that it is alive, not why: the path search
+ * must find the real holder, so those edges are made weak (never followed) in this parsed copy.
+ */
+export function skipRootShortcuts(s: HeapSnapshot, nodes: readonly number[]): void {
+  const weak = s.edgeTypeIndex('weak')
+  const shortcut = s.edgeTypeIndex('shortcut')
+  const set = new Set(nodes)
+  for (let e = s.firstEdge[0]!; e < s.firstEdge[1]!; e++) {
+    if (s.edgeType[e] === shortcut && set.has(s.edgeTo[e]!)) s.edgeType[e] = weak
+  }
+}
+
 /** The world's own nodes: the object marked (a global proxy) and the native context and global object behind it. */
 export function worldNodes(s: HeapSnapshot, target: number): number[] {
   const nodes = new Set<number>([target])
-  const frontier = [target]
+  // The context's inner global object: its `globalThis` / `global` property is the proxy watched.
+  const property = s.edgeTypeIndex('property')
+  for (let i = 0; i < s.nodeCount; i++) {
+    for (let e = s.firstEdge[i]!; e < s.firstEdge[i + 1]!; e++) {
+      if (s.edgeTo[e] !== target || s.edgeType[e] !== property) continue
+      const name = s.edgeName(e)
+      if (name === 'globalThis' || name === 'global') nodes.add(i)
+    }
+  }
+  const frontier = [...nodes]
   for (let depth = 0; depth < 2; depth++) {
     const next: number[] = []
     for (const n of frontier) {

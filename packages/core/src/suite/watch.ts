@@ -73,11 +73,11 @@ export class SuiteWatch {
   }
 
   /** The file ended (its environment was torn down): check it once the worker idles. */
-  fileEnded(): void {
+  fileEnded(opts: { idle?: boolean } = {}): void {
     if (this.current === undefined) return
     this.registry.ended(this.current)
     this.current = undefined
-    this.registry.scheduleIdle(this.settings.options.idleMs)
+    if (opts.idle !== false) this.registry.scheduleIdle(this.settings.options.idleMs)
   }
 
   /** The worker ends: check what is still pending (the last file) and report. */
