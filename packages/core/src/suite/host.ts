@@ -25,7 +25,6 @@ const HOST_SOURCE = `(function (key) {
     next: 0,
     worlds: [],
     results: [],
-    idleTimer: undefined,
     add(file, token, target) {
       const world = { file: String(file), order: r.next++, token: String(token), marker: new LeakproofCollectionMarker(String(token), target), state: 'running', endedAt: 0 }
       r.worlds.push(world)
@@ -65,24 +64,6 @@ const HOST_SOURCE = `(function (key) {
       r.worlds = r.worlds.filter((w) => w.state !== 'released')
       return pending.length
     },
-    // The check, once the worker has been idle for a moment after a file ended (the file's
-    // runner has returned by then). Unref'd: it never keeps a worker alive.
-    scheduleIdle(ms) {
-      if (r.idleTimer) clearTimeout(r.idleTimer)
-      r.idleTimer = setTimeout(() => {
-        r.idleTimer = undefined
-        setImmediate(() => {
-          try { r.check('idle') } catch {}
-          // A suspect gets its second look one turn later.
-          if (r.pendingCount() > 0) setImmediate(() => { try { r.check('idle') } catch {} }).unref?.()
-        }).unref?.()
-      }, ms)
-      r.idleTimer.unref?.()
-    },
-    cancelIdle() {
-      if (r.idleTimer) clearTimeout(r.idleTimer)
-      r.idleTimer = undefined
-    },
     takeResults() {
       const out = r.results
       r.results = []
@@ -117,8 +98,6 @@ export interface HostRegistry {
   /** A full GC of the worker, made by its main realm (or a fresh one): never a test file's. */
   gc: (() => void) | undefined
   check(at: string): number
-  scheduleIdle(ms: number): void
-  cancelIdle(): void
   takeResults(): HostWorldResult[]
   marker(order: number): { token: string; ref: WeakRef<object> } | undefined
   forget(order: number): void

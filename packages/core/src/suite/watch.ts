@@ -35,6 +35,10 @@ export function workerId(): string {
 
 const lastHeapKey = Symbol.for('leakproof.suite.lastHeap')
 
+/** The pending idle check of this worker (one at a time, whichever SuiteWatch scheduled it). */
+const idle: { cancel?: () => void } = {}
+let reporting: Promise<unknown> = Promise.resolve()
+
 /** The heap after the previous check in this worker (kept on the main realm's registry object). */
 function lastHeap(registry: HostRegistry): number | undefined {
   return (registry as unknown as Record<symbol, number | undefined>)[lastHeapKey]
@@ -57,7 +61,7 @@ export class SuiteWatch {
    * already decided), and report them. Await it before the file's own code runs.
    */
   async beforeFile(): Promise<SuiteFileRecord[]> {
-    this.registry.cancelIdle()
+    idle.cancel?.()
     await this.checkPending('next-file')
     return this.report()
   }
@@ -77,14 +81,36 @@ export class SuiteWatch {
     if (this.current === undefined) return
     this.registry.ended(this.current)
     this.current = undefined
-    if (opts.idle !== false) this.registry.scheduleIdle(this.settings.options.idleMs)
+    if (opts.idle !== false) this.scheduleIdle()
+  }
+
+  /**
+   * Check (and report) the ended file once the worker has idled for `idleMs`: the runner has
+   * returned from the file by then. Unref'd: it never keeps a worker alive. A next file that
+   * starts first does the check instead (beforeFile cancels this one).
+   */
+  private scheduleIdle(): void {
+    idle.cancel?.()
+    let cancelled = false
+    const timer = setTimeout(() => {
+      if (cancelled) return
+      void (async () => {
+        await this.checkPending('idle')
+        if (!cancelled) await this.report()
+      })().catch(() => undefined)
+    }, this.settings.options.idleMs)
+    timer.unref?.()
+    idle.cancel = () => {
+      cancelled = true
+      clearTimeout(timer)
+    }
   }
 
   /** The worker ends: check what is still pending (the last file) and report. */
-  async workerEnd(): Promise<SuiteFileRecord[]> {
-    this.registry.cancelIdle()
+  async workerEnd(opts: { explain?: boolean } = {}): Promise<SuiteFileRecord[]> {
+    idle.cancel?.()
     await this.checkPending('worker-end')
-    return this.report()
+    return this.report(opts)
   }
 
   /** The ended files: one GC; those still alive (suspects) get a second GC in a later job. */
@@ -97,16 +123,25 @@ export class SuiteWatch {
   }
 
   /** Results of checks made so far (by this or an idle check): recorded, held ones explained. */
-  async report(): Promise<SuiteFileRecord[]> {
+  report(opts: { explain?: boolean } = {}): Promise<SuiteFileRecord[]> {
+    // One at a time in a worker: two heap snapshots at once would double the peak memory.
+    const next = reporting.then(() => this.reportNow(opts.explain ?? this.settings.options.explain))
+    reporting = next.catch(() => [])
+    return next
+  }
+
+  private async reportNow(explain: boolean): Promise<SuiteFileRecord[]> {
     const results = this.registry.takeResults()
     if (results.length === 0) return []
     const { options } = this.settings
     const held = results.filter((r) => !r.released && !options.ignoreFiles.some((p) => p.test(r.file)))
+    // Recorded before the snapshot, so that a worker killed while it is taken still names the file.
+    for (const r of held) appendSuiteRecord(this.record(r, { holder: 'unknown', note: explain ? 'the worker ended before the heap snapshot for the retainer path' : 'no heap snapshot (explain: false, or the worker was ending)' }, false))
     // A new job: the check dereferenced the held worlds' WeakRefs in its own.
-    if (held.length && options.explain) await nextMacrotask()
-    const explained: Map<string, WorldExplanation> = options.explain
+    if (held.length && explain) await nextMacrotask()
+    const explained: Map<string, WorldExplanation> = explain
       ? await explainWorlds(held.map((r) => r.token)).catch(() => new Map<string, WorldExplanation>())
-      : new Map<string, WorldExplanation>()
+      : new Map(held.map((r) => [r.token, { holder: 'unknown', note: 'no heap snapshot (explain: false, or the worker was ending)' } satisfies WorldExplanation]))
     const records: SuiteFileRecord[] = []
     for (const r of results) {
       const record = this.record(r, explained.get(r.token))
@@ -119,9 +154,9 @@ export class SuiteWatch {
     return records
   }
 
-  private record(r: HostWorldResult, explanation: WorldExplanation | undefined): SuiteFileRecord {
-    const previous = lastHeap(this.registry)
-    setLastHeap(this.registry, r.heapUsed)
+  private record(r: HostWorldResult, explanation: WorldExplanation | undefined, final = true): SuiteFileRecord {
+    const previous = final ? lastHeap(this.registry) : undefined
+    if (final) setLastHeap(this.registry, r.heapUsed)
     const base: SuiteFileRecord = {
       file: r.file,
       worker: workerId(),
