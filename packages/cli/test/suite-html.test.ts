@@ -1,6 +1,7 @@
 // The HTML report's suite-level section: the worker's heap after GC file by file, held files marked.
 import type { SuiteFileRecord } from '@leakproof/core'
 import { describe, expect, test } from 'vitest'
+import { formatHtml } from '../src/format/html.js'
 import { suiteHeapPlot, suiteSection } from '../src/format/suite-html.js'
 
 const MB = 2 ** 20
@@ -38,4 +39,17 @@ describe('suite section', () => {
     expect(html).not.toContain('<b>x</b>')
     expect(html).toMatch(/<td class="mono">src\/f1\.test\.js<\/td><td>listener<\/td>/)
   })
+})
+
+test('the page title counts the files not released', () => {
+  const html = formatHtml({
+    schemaVersion: 2,
+    tool: 'leakproof',
+    createdAt: '2026-12-03T00:00:00Z',
+    run: { framework: 'jest', frameworkVersion: '29.7.0', node: 'v20', platform: 'linux-x64' },
+    tests: [],
+    files: [file(0, 20), file(1, 24, 'held')],
+  })
+  expect(html).toContain('<title>leakproof report: no memory leaks, 1 test file not released</title>')
+  expect(html).toContain('Test files: which file leaks the worker')
 })

@@ -406,7 +406,10 @@ export function formatHtml(input: Report, opts: HtmlOptions = {}): string {
     `${run.framework} ${run.frameworkVersion} · node ${run.node} · ${run.platform}` +
     (run.shards?.length ? ` · merged from ${plural(run.shards.length, 'report')}` : run.shard ? ` · shard ${run.shard}` : '') +
     ` · created ${report.createdAt}`
-  const status = counts.leak ? `${plural(counts.leak, 'memory leak')}` : 'no memory leaks'
+  const heldFiles = (report.files ?? []).filter((f) => f.verdict === 'held' && f.note !== 'ignored').length
+  const status =
+    (counts.leak ? `${plural(counts.leak, 'memory leak')}` : 'no memory leaks') +
+    (heldFiles ? `, ${plural(heldFiles, 'test file')} not released` : '')
 
   // Inconclusive checks (schema version 2) get a card and a filter when there are any.
   const verdicts = counts.inconclusive ? (['leak', 'error', 'inconclusive', 'clean', 'skipped'] as const) : (['leak', 'error', 'clean', 'skipped'] as const)
