@@ -58,3 +58,36 @@ test.each(majors)('Jest %i: the files that keep their world alive are named with
   for (const f of files) expect(f.heapUsedAfterGc, f.file).toBeGreaterThan(1_000_000)
   expect(run.output, why).toMatch(/leakproof suite: 10 test files watched, 10 checked, 4 not released/)
 })
+
+test('Jest 30 in band, onLeak: "warn", an ignored file: the run passes, held files are reported, the ignored one is not, and the last file is checked by the reporter', async () => {
+  const reportPath = join(fixturesDir, 'suite', 'leakproof-report.json')
+  rmSync(reportPath, { force: true })
+  const run = await runJest({
+    major: 30,
+    fixture: 'suite',
+    args: ['--runInBand'],
+    config: {
+      workerIdleMemoryLimit: undefined,
+      testEnvironmentOptions: { leakproofSuite: { onLeak: 'warn', ignore: { files: ['g-interval'] } } },
+    },
+    timeoutMs: 120_000,
+  })
+  const why = describeRun(run)
+  expect(run.json?.numPassedTests, why).toBe(13)
+  expect(run.code, why).toBe(0)
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { files?: (FileRecord & { note?: string })[] }
+  rmSync(reportPath, { force: true })
+  const byFile = new Map((report.files ?? []).map((f) => [f.file, f]))
+  for (const name of ['c-listener.test.js', 'd-registry.test.js', 'f-patched-fs.test.js']) {
+    expect(byFile.get(name)?.verdict, `${name}\n${why}`).toBe('held')
+    expect(byFile.get(name)?.failed, name).toBe(false)
+    expect(run.output, why).toContain(`test file ${name} was not released`)
+  }
+  // Ignored: recorded, not reported.
+  expect(byFile.get('g-interval.test.js')?.note, why).toBe('ignored')
+  expect(run.output, why).not.toContain('test file g-interval.test.js was not released')
+  // In band the last file is checked in Jest's own process, by the reporter.
+  expect(byFile.get('h-clean.test.js')?.verdict, why).toBe('released')
+  expect(byFile.get('h-clean.test.js')?.checkedAt, why).toBe('worker-end')
+  for (const name of clean) expect(byFile.get(name)?.verdict, `${name}\n${why}`).toBe('released')
+})
