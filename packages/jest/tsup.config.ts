@@ -8,6 +8,7 @@ export default defineConfig({
     setup: 'src/setup.ts',
     reporter: 'src/reporter.ts',
     environment: 'src/environment.ts',
+    suite: 'src/suite-environment.ts',
   },
   format: ['esm', 'cjs'],
   dts: {

@@ -12,3 +12,4 @@ export { fakeTimersActive } from './gc/timers.js'
 // The matchers, for an `expect` of your own: expect.extend({ toLeak, toBeCollected }). What the
 // framework adapters share beyond them is '@leakproof/core/adapter'.
 export { toLeak, toBeCollected } from './matchers/index.js'
+export type { SuiteCheckOptions } from './suite/options.js'

@@ -31,7 +31,7 @@ const layers: Layer[][] = [
   [layer('run')],
   // Building the LeakReport from the run's findings; formatting reports and run reports.
   [layer('report')],
-  [layer('measure', 'measure.ts')],
+  [layer('measure', 'measure.ts'), layer('suite')],
   [layer('matchers')],
   // The user's API, and what the framework adapters share ('@leakproof/core/adapter').
   [layer('index', 'index.ts'), layer('adapter')],

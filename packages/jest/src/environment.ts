@@ -76,7 +76,7 @@ export function createLeakproofEnvironment<T extends JestEnvironmentClass>(Base:
   return LeakproofEnvironment as unknown as T
 }
 
-function loadNodeEnvironment(): JestEnvironmentClass {
+export function loadNodeEnvironment(): JestEnvironmentClass {
   // The running Jest's jest-environment-node (see jest-install.ts), else the one next to us.
   const mod = requireFromJest<{ TestEnvironment?: JestEnvironmentClass; default?: JestEnvironmentClass }>(
     'jest-environment-node',

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { formatRecordsTable, type RunOptions, type TestLeakRecord } from '@leakproof/core'
 import { ReporterSettings, RunReportSession, type LeakReporterOptions } from '@leakproof/core/adapter'
+import { finishSuiteChecks } from './suite-report.js'
 import { runningJestVersion } from './jest-install.js'
 
 /** `outputFile`, `table`, `color`: the same options as @leakproof/vitest/reporter's. */
@@ -100,8 +101,10 @@ export default class LeakproofReporter {
   }
 
   /** Jest passes the test contexts of the run (one per project) and the aggregated results. */
-  onRunComplete(testContexts?: Set<{ config?: ProjectConfigLike }>, _results?: unknown): void {
+  async onRunComplete(testContexts?: Set<{ config?: ProjectConfigLike }>, _results?: unknown): Promise<void> {
     const tests = this.records()
+    // Suite-level mode (@leakproof/jest/suite): the last file of an in-band run is checked here.
+    const suite = await finishSuiteChecks(this.session, testContexts)
     const { outputFile } = this.options
     let reportPath: string | undefined
     if (outputFile !== false) {
@@ -116,6 +119,7 @@ export default class LeakproofReporter {
             options: configuredOptions(testContexts, this.rootDir),
           },
           tests,
+          suite.files,
         )
       } catch (error) {
         this.lastError = error instanceof Error ? error : new Error(String(error))
@@ -133,6 +137,8 @@ export default class LeakproofReporter {
         .join('\n')
       process.stderr.write(`\nleakproof\n${indented}\n${shown ? `\n  Report: ${shown}\n` : ''}`)
     }
+    if (suite.summary) process.stderr.write(`\n${suite.summary}\n`)
+    if (suite.error && !this.lastError) this.lastError = suite.error
     this.session.close()
   }
 

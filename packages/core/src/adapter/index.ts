@@ -31,3 +31,10 @@ export type { LeakReporterOptions } from './reporter-options.js'
 // Per-test mode: framework registries trimmed between repeats.
 export { trimRegistries } from './registry-trim.js'
 export type { RegistryLike, RegistryTrim } from './registry-trim.js'
+
+// Suite-level mode: which test file leaks the worker (the file's world still reachable after it ended).
+export { SuiteWatch, formatHeldFile, formatSuiteSummary, workerId } from '../suite/watch.js'
+export { resolveSuiteOptions } from '../suite/options.js'
+export type { SuiteCheckOptions, ResolvedSuiteOptions } from '../suite/options.js'
+export { holderOf, holderAdvice } from '../suite/holder.js'
+export type { HolderKind } from '../suite/holder.js'

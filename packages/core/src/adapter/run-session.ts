@@ -8,10 +8,12 @@ import { join } from 'node:path'
 import {
   createRunReport,
   readTestRecords,
+  readSuiteRecords,
   recordsDirEnv,
   writeRunReport,
   type RunMetadata,
   type RunReport,
+  type SuiteFileRecord,
   type TestLeakRecord,
 } from '../report/run-report.js'
 
@@ -39,9 +41,14 @@ export class RunReportSession {
     return readTestRecords(this.dir)
   }
 
-  /** Write the run report of `tests` to `path` (absolute) and return it. */
-  writeReport(path: string, run: RunMetadata, tests: TestLeakRecord[]): RunReport {
-    const report = createRunReport(run, tests)
+  /** The suite-level file records of this run's workers. */
+  files(): SuiteFileRecord[] {
+    return readSuiteRecords(this.dir)
+  }
+
+  /** Write the run report of `tests` (and suite-level `files`) to `path` (absolute) and return it. */
+  writeReport(path: string, run: RunMetadata, tests: TestLeakRecord[], files?: SuiteFileRecord[]): RunReport {
+    const report = createRunReport(run, tests, files)
     writeRunReport(path, report)
     return report
   }

@@ -20,7 +20,9 @@ export {
   writeRunReport,
   appendTestRecord,
   readTestRecords,
+  appendSuiteRecord,
+  readSuiteRecords,
   recordsDirEnv,
 } from './run-report.js'
-export type { RunReport, TestLeakRecord, TestVerdict } from './run-report.js'
+export type { RunReport, TestLeakRecord, TestVerdict, SuiteFileRecord } from './run-report.js'
 export type * from './types.js'

@@ -45,6 +45,40 @@ export interface RunReport {
     options?: RunOptions
   }
   tests: TestLeakRecord[]
+  /**
+   * Suite-level checks (one record per test file run in a shared worker): was the file's world
+   * released after it ended, and the worker's heap after a forced GC, file by file.
+   */
+  files?: SuiteFileRecord[]
+}
+
+/** One test file's suite-level check: its world (global, modules) released, or still held and by what. */
+export interface SuiteFileRecord {
+  /** Test file, relative to the project root, with forward slashes. */
+  file: string
+  /** The worker the file ran in (process id, plus thread id in a thread pool). */
+  worker: string
+  /** 0-based position of the file among those the worker ran. */
+  order: number
+  /** `released`: collected after a forced GC; `held`: still reachable; `unchecked`: the worker ended before the check. */
+  verdict: 'released' | 'held' | 'unchecked'
+  /** true when a held file fails the run (option onLeak: 'fail'), false when only reported, or ignored. */
+  failed: boolean
+  /** The worker's heapUsed right after the forced GC that checked this file, in bytes. */
+  heapUsedAfterGc?: number
+  /** heapUsedAfterGc minus that of the file checked before it in the same worker. */
+  heapGrowth?: number
+  /** When the check ran: at the next file's start, while the worker idled, at the worker's end. */
+  checkedAt?: string
+  /** For `held`: the retainer path from a GC root to the file's global object. */
+  retainerPath?: string
+  /** For `held`: listener, timer, spy, registry or unknown. */
+  holder?: string
+  /** For `held`: bytes reachable only through the file's world. */
+  retainedBytes?: number
+  /** For `held`: how to fix it or leave it out. */
+  advice?: string
+  note?: string
 }
 
 /** One project's options, as a reporter found them in the framework's configuration. */
@@ -74,7 +108,7 @@ export interface RunMetadata {
  * The run report the Vitest and Jest reporters write: their run metadata (Node and platform of this
  * process unless given), the options in effect and the records of the run.
  */
-export function createRunReport(run: RunMetadata, tests: TestLeakRecord[]): RunReport {
+export function createRunReport(run: RunMetadata, tests: TestLeakRecord[], files?: SuiteFileRecord[]): RunReport {
   const options = runOptions(run.options)
   return {
     schemaVersion: runReportSchemaVersion,
@@ -89,6 +123,7 @@ export function createRunReport(run: RunMetadata, tests: TestLeakRecord[]): RunR
       ...(options ? { options } : {}),
     },
     tests,
+    ...(files && files.length ? { files } : {}),
   }
 }
 
@@ -144,6 +179,28 @@ export function appendTestRecord(record: TestLeakRecord): void {
   if (!dir) return
   mkdirSync(dir, { recursive: true })
   appendFileSync(join(dir, `${process.pid}.jsonl`), JSON.stringify(record) + '\n')
+}
+
+/** Append one suite-level file record for the reporter (no-op without a records directory). */
+export function appendSuiteRecord(record: SuiteFileRecord): void {
+  const dir = process.env[recordsDirEnv]
+  if (!dir) return
+  mkdirSync(dir, { recursive: true })
+  appendFileSync(join(dir, `${process.pid}.files`), JSON.stringify(record) + '\n')
+}
+
+/** Read the suite-level records of a run; a later record of a file (worker, order) replaces an earlier one. */
+export function readSuiteRecords(dir: string): SuiteFileRecord[] {
+  if (!existsSync(dir)) return []
+  const byKey = new Map<string, SuiteFileRecord>()
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.files')).sort()) {
+    for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
+      if (!line.trim()) continue
+      const r = JSON.parse(line) as SuiteFileRecord
+      byKey.set(`${r.worker}#${r.order}`, r)
+    }
+  }
+  return [...byKey.values()].sort((a, b) => (a.worker === b.worker ? a.order - b.order : a.worker < b.worker ? -1 : 1))
 }
 
 /** Read all records appended by the workers of a run. */

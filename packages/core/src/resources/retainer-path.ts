@@ -62,10 +62,10 @@ export async function retainerPathOf(marker: LeakproofCollectionMarker): Promise
  * memory per MB of small-object heap (Node 20, 100 MB heap of 1.7 M objects: writing 9 s and
  * 2.4 GB RSS; our parse adds 1.6 s within that peak), so a 512 MB heap would need ~12 GB.
  */
-const MAX_HEAP_FOR_PATH = 512 * 2 ** 20
+export const MAX_HEAP_FOR_PATH = 512 * 2 ** 20
 
 /** A snapshot of this process, through a file only its owner can read, removed afterwards. */
-async function takeSnapshot(): Promise<HeapSnapshot> {
+export async function takeSnapshot(): Promise<HeapSnapshot> {
   const dir = await mkdtemp(join(tmpdir(), 'leakproof-collection-')) // mode 0700
   try {
     cacheScriptLineEnds()
