@@ -193,7 +193,8 @@ class PositionMapper {
   }
 
   map(frame: CallFrame): Position {
-    const file = fileOf(frame.url)
+    // Vite's module runner loads some files with a query (`widgets.cjs?import`): not part of the path.
+    const file = fileOf(frame.url).replace(/\?(?:import|v=[\w.-]+|t=\d+)(?:&[^/]*)?$/, '')
     const fallback = { file, line: frame.lineNumber + 1, column: frame.columnNumber + 1 }
     try {
       const nodeMap = this.findSourceMap?.(file) ?? (file !== frame.url ? this.findSourceMap?.(frame.url) : undefined)

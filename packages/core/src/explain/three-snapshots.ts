@@ -16,8 +16,8 @@
 // string nodes on paths are `(string, N chars)`.
 
 import { classifyNodes } from '../heap/filters/index.js'
-import { publicName } from './dom/names.js'
-import { domPath } from './dom/path-words.js'
+import { publicName } from '../heap/dom/names.js'
+import { domPath } from '../heap/dom/path-words.js'
 import { parseHeapSnapshot } from '../heap/parser.js'
 import { ContextNames } from '../heap/context-names.js'
 import { buildPathTree, pathTo } from '../heap/paths.js'

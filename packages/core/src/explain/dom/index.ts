@@ -21,9 +21,9 @@ import { pathTo, type PathTree } from '../../heap/paths.js'
 import { renderPath } from '../../heap/render-path.js'
 import type { HeapSnapshot } from '../../heap/snapshot.js'
 import type { RetainedType, RetainerPath } from '../../report/types.js'
-import { DomModel, type DomLibrary } from './model.js'
-import { isDocumentName, isDomBookkeeping, isTreeNodeName, publicName } from './names.js'
-import { domPath, type DomStep } from './path-words.js'
+import { annotateKeys, DomModel, type DomLibrary } from '../../heap/dom/model.js'
+import { isDocumentName, isDomBookkeeping, isTreeNodeName, publicName } from '../../heap/dom/names.js'
+import { domPath, type DomStep } from '../../heap/dom/path-words.js'
 
 export interface DomExplanation {
   library: DomLibrary
@@ -205,29 +205,10 @@ export function explainDom(input: DomInput): DomExplanation | undefined {
   return { library: dom.library, units: rows.map((r) => r.row), paths, owned, ownedCount, ownedBytes }
 }
 
-/** Keys of hash-table entries the path enters (`table → [6]`: the key is slot 5), when strings. */
-function annotateKeys(s: HeapSnapshot, full: ReadonlyArray<{ edge: number; node: number; from: number }>, steps: readonly DomStep[]): DomStep[] {
-  return steps.map((st, k) => {
-    const raw = full[k]
-    if (!raw || k === 0 || steps[k - 1]!.edge !== 'table' || !/^\[\d+\]$/.test(st.edge)) return st
-    // Element / hidden edges carry the index, internal ones its text: compare the labels.
-    const index = Number(st.edge.slice(1, -1))
-    const want = `[${index - 1}]`
-    const table = raw.from
-    for (let e = s.firstEdge[table]!; e < s.firstEdge[table + 1]!; e++) {
-      const name = s.edgeName(e)
-      if (name === want || name === String(index - 1)) {
-        const keyNode = s.edgeTo[e]!
-        if (s.nodeTypeName(keyNode) === 'string' && s.nodeNameOf(keyNode).length <= 40) return { ...st, key: s.nodeNameOf(keyNode) }
-      }
-    }
-    return st
-  })
-}
-
 /** Type rows left after the DOM units took what they own, renamed to public names. */
 export function remainingTypes(types: readonly RetainedType[], keyIndex: ReadonlyMap<string, number>, windowCount: Float64Array, d: DomExplanation): RetainedType[] {
   const out: RetainedType[] = []
+  const byName = new Map<string, RetainedType>()
   for (const t of types) {
     const k = keyIndex.get(`${t.nodeType}:${t.name}`)
     const all = k === undefined ? 0 : windowCount[k]!
@@ -235,14 +216,25 @@ export function remainingTypes(types: readonly RetainedType[], keyIndex: Readonl
     if (all > 0 && mine >= 0.9 * all) continue // the DOM units' own
     const keep = all > 0 ? 1 - mine / all : 1
     if (isDomBookkeeping(t.name) && keep < 0.5) continue
-    out.push({
+    const name = publicName(t.name)
+    const same = byName.get(`${t.nodeType}:${name}`)
+    if (same) {
+      // jsdom's wrapper and implementation classes of one interface: one row.
+      same.countPerIteration = Math.max(same.countPerIteration, t.countPerIteration * keep)
+      same.bytesPerIteration += t.bytesPerIteration * keep
+      same.retainedBytes += Math.max(0, t.retainedBytes - (k === undefined ? 0 : d.ownedBytes[k]!))
+      continue
+    }
+    const row: RetainedType = {
       ...t,
-      name: publicName(t.name),
+      name,
       countPerIteration: t.countPerIteration * keep,
       bytesPerIteration: t.bytesPerIteration * keep,
       retainedCount: Math.max(0, t.retainedCount - mine),
       retainedBytes: Math.max(0, t.retainedBytes - (k === undefined ? 0 : d.ownedBytes[k]!)),
-    })
+    }
+    byName.set(`${t.nodeType}:${name}`, row)
+    out.push(row)
   }
   return out
 }

@@ -2,7 +2,8 @@
 // parent, their public name, and the edge names that matter. Detected from the heap alone (edge
 // names), without depending on either library.
 
-import type { HeapSnapshot } from '../../heap/snapshot.js'
+import type { HeapSnapshot } from '../snapshot.js'
+import type { DomStep } from './path-words.js'
 import {
   HAPPY_CHILDREN_EDGE,
   HAPPY_LISTENERS_EDGE,
@@ -131,3 +132,24 @@ export class DomModel {
     return r
   }
 }
+
+/** Keys of hash-table entries the path enters (`table → [6]`: the key is slot 5), when strings. */
+export function annotateKeys(s: HeapSnapshot, full: ReadonlyArray<{ edge: number; node: number; from: number }>, steps: readonly DomStep[]): DomStep[] {
+  return steps.map((st, k) => {
+    const raw = full[k]
+    if (!raw || k === 0 || steps[k - 1]!.edge !== 'table' || !/^\[\d+\]$/.test(st.edge)) return st
+    // Element / hidden edges carry the index, internal ones its text: compare the labels.
+    const index = Number(st.edge.slice(1, -1))
+    const want = `[${index - 1}]`
+    const table = raw.from
+    for (let e = s.firstEdge[table]!; e < s.firstEdge[table + 1]!; e++) {
+      const name = s.edgeName(e)
+      if (name === want || name === String(index - 1)) {
+        const keyNode = s.edgeTo[e]!
+        if (s.nodeTypeName(keyNode) === 'string' && s.nodeNameOf(keyNode).length <= 40) return { ...st, key: s.nodeNameOf(keyNode) }
+      }
+    }
+    return st
+  })
+}
+

@@ -9,8 +9,8 @@
 // - The holder is named: the nearest listener list, observer or timer on the path, else the
 //   collection or variable it starts at.
 
-import type { RenderedStep } from '../../heap/render-path.js'
-import { HAPPY_LISTENERS_EDGE, JSDOM_IMPL_EDGE, JSDOM_LISTENERS_EDGE, JSDOM_WRAPPER_EDGE, holderText, observerName, publicName, targetLabel, type Holder } from './names.js'
+import type { RenderedStep } from '../render-path.js'
+import { HAPPY_LISTENERS_EDGE, JSDOM_IMPL_EDGE, JSDOM_TREE_EDGE, JSDOM_LISTENERS_EDGE, JSDOM_WRAPPER_EDGE, holderText, observerName, publicName, targetLabel, type Holder } from './names.js'
 
 /** A rendered step, plus the key of a hash-table entry when the step enters one (happy-dom's listener Maps). */
 export interface DomStep extends RenderedStep {
@@ -37,6 +37,7 @@ export function domPath(head: string, rendered: readonly DomStep[], last?: strin
   for (const st of rendered) {
     const prev = steps[steps.length - 1]
     if (st.edge === JSDOM_IMPL_EDGE && prev) continue // the same DOM object, its implementation
+    if (st.edge === JSDOM_TREE_EDGE && prev) continue // jsdom's tree links: `lastChild` reads as is
     if (st.edge === JSDOM_WRAPPER_EDGE && prev) {
       steps[steps.length - 1] = { ...prev, name: st.name, nodeType: st.nodeType }
       continue
@@ -98,7 +99,8 @@ export function describeHolder(head: string, steps: readonly DomStep[]): Holder 
       return { kind: 'observer', observer, ...(fn ? { fn } : {}) }
     }
     if (st.name === 'Timeout' || st.name === 'Immediate' || st.edge === '_onTimeout') {
-      const fn = capturingFunction(steps, k + 1)
+      // `_onTimeout` reaches the callback itself.
+      const fn = capturingFunction(steps, st.edge === '_onTimeout' ? k : k + 1)
       return { kind: 'timer', ...(fn ? { fn } : {}) }
     }
   }
