@@ -180,6 +180,11 @@ interface NodeSourceMap {
   findEntry(line: number, column: number): { originalSource?: string; originalLine?: number; originalColumn?: number } | Record<string, never>
 }
 
+/** Vite's module runner loads some files with a query (`widgets.cjs?import`): not part of the path. */
+function withoutQuery(file: string): string {
+  return file.replace(/\?(?:import|v=[\w.-]+|t=\d+)(?:&[^/]*)?$/, '')
+}
+
 /** Maps positions through Node's source map cache, then through inline source maps of scripts. */
 class PositionMapper {
   private readonly inline = new Map<string, InlineSourceMap | null>()
@@ -193,8 +198,12 @@ class PositionMapper {
   }
 
   map(frame: CallFrame): Position {
-    // Vite's module runner loads some files with a query (`widgets.cjs?import`): not part of the path.
-    const file = fileOf(frame.url).replace(/\?(?:import|v=[\w.-]+|t=\d+)(?:&[^/]*)?$/, '')
+    const pos = this.mapRaw(frame)
+    return { ...pos, file: withoutQuery(pos.file) }
+  }
+
+  private mapRaw(frame: CallFrame): Position {
+    const file = withoutQuery(fileOf(frame.url))
     const fallback = { file, line: frame.lineNumber + 1, column: frame.columnNumber + 1 }
     try {
       const nodeMap = this.findSourceMap?.(file) ?? (file !== frame.url ? this.findSourceMap?.(frame.url) : undefined)
