@@ -21,6 +21,8 @@ interface Example {
   leaks: Record<string, RegExp[]>
   /** How many tests the example has in all (a renamed or dropped test fails the check). */
   total: number
+  /** Time for the example's `npm test` (default 220 s). */
+  timeoutMs?: number
   /** More pairs by full name (another describe): the first must fail with the patterns, the second pass. */
   pairs?: Array<{ failing: string; passing: string; patterns: RegExp[] }>
 }
@@ -109,6 +111,9 @@ const examples: Example[] = [
       },
     ],
     total: 10,
+    // React renders under jsdom cost milliseconds per call and its checks have a 3-minute budget
+    // (vitest.config.js); 377 s on a 2-core machine at load 17.
+    timeoutMs: 720_000,
   },
 ]
 
@@ -135,7 +140,7 @@ describe.each(examples.map((e) => [e.dir, e] as const))('examples/%s', (_dir, ex
           : ['--ci', '--json', `--outputFile=${out}`, `--cacheDirectory=${jestCache()}`]
       const result = await run(npm, ['test', '--silent', '--', ...extra], {
         cwd: join(repoRoot, 'examples', example.dir),
-        timeoutMs: 220_000,
+        timeoutMs: example.timeoutMs ?? 220_000,
       })
       const statuses = testStatuses(out)
       const why = describeRun(`npm test in examples/${example.dir}`, result, listStatuses(statuses))
@@ -165,7 +170,8 @@ describe.each(examples.map((e) => [e.dir, e] as const))('examples/%s', (_dir, ex
       // The leak report reaches the console, not only the JSON results.
       expect(result.output, why).toMatch(leakReport)
     },
-    240_000,
+    // The longest example's run, plus time to read its results.
+    Math.max(...examples.map((e) => e.timeoutMs ?? 220_000)) + 20_000,
   )
 })
 
