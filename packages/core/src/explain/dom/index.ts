@@ -102,6 +102,7 @@ export function explainDom(input: DomInput): DomExplanation | undefined {
   }
   const weak = s.edgeTypeIndex('weak')
   interface Group {
+    library: DomLibrary
     name: string
     detached: boolean
     units: number[]
@@ -117,10 +118,10 @@ export function explainDom(input: DomInput): DomExplanation | undefined {
   for (const u of units) {
     const name = dom.nameOf(u)
     const detached = !isDocumentName(dom.nameOf(dom.rootOf(u)))
-    const key = `${name}\u0000${detached}`
+    const key = `${name}\u0000${detached}\u0000${dom.libraryOf(u)}`
     let g = groups.get(key)
     if (!g) {
-      g = { name, detached, units: [], nodes: 0, bytes: 0, walked: 0 }
+      g = { library: dom.libraryOf(u), name, detached, units: [], nodes: 0, bytes: 0, walked: 0 }
       groups.set(key, g)
     }
     if (inWindow(u) || inWindow(dom.publicObject(u))) g.units.push(u)
@@ -172,7 +173,7 @@ export function explainDom(input: DomInput): DomExplanation | undefined {
         bytesPerIteration: (g.units.length * bytesPerUnit) / perCall,
         retainedCount: g.units.length,
         retainedBytes: g.units.length * bytesPerUnit,
-        dom: { library: dom.library, detached: g.detached, nodes: Math.max(1, Math.round(nodesPerUnit)) },
+        dom: { library: g.library, detached: g.detached, nodes: Math.max(1, Math.round(nodesPerUnit)) },
       },
     })
   }

@@ -49,6 +49,7 @@ export class DomModel {
       memo[v] = k < 0 ? 1 : 2 + k
       if (k >= 0) found.set(WANTED[k]!, v)
     }
+    // Both can be in one heap (a process that made windows of each): nodes are told apart one by one.
     if (found.has(JSDOM_TREE_EDGE) && found.has(JSDOM_IMPL_EDGE)) return new DomModel(s, 'jsdom', found)
     if (found.has(HAPPY_PARENT_EDGE) && found.has(HAPPY_CHILDREN_EDGE)) return new DomModel(s, 'happy-dom', found)
     return undefined
@@ -74,32 +75,28 @@ export class DomModel {
    * or -1 when i is not a DOM node.
    */
   domNode(i: number): number {
-    if (this.library === 'jsdom') {
-      if (this.edge(i, JSDOM_TREE_EDGE) >= 0 && this.edge(i, JSDOM_WRAPPER_EDGE) >= 0) return i
-      const impl = this.edge(i, JSDOM_IMPL_EDGE)
-      if (impl >= 0 && this.edge(impl, JSDOM_TREE_EDGE) >= 0) return impl
-      return -1
-    }
+    if (this.edge(i, JSDOM_TREE_EDGE) >= 0 && this.edge(i, JSDOM_WRAPPER_EDGE) >= 0) return i
+    const impl = this.edge(i, JSDOM_IMPL_EDGE)
+    if (impl >= 0 && this.edge(impl, JSDOM_TREE_EDGE) >= 0) return impl
     return this.edge(i, HAPPY_PARENT_EDGE) >= 0 || this.edge(i, HAPPY_CHILDREN_EDGE) >= 0 ? i : -1
+  }
+
+  /** The library DOM node n belongs to. */
+  libraryOf(n: number): DomLibrary {
+    return this.edge(n, JSDOM_TREE_EDGE) >= 0 ? 'jsdom' : 'happy-dom'
   }
 
   /** What the user holds of DOM node n: jsdom's wrapper, happy-dom's node itself. */
   publicObject(n: number): number {
-    if (this.library === 'jsdom') {
-      const w = this.edge(n, JSDOM_WRAPPER_EDGE)
-      return this.isObject(w) ? w : n
-    }
-    return n
+    const w = this.edge(n, JSDOM_WRAPPER_EDGE)
+    return this.isObject(w) ? w : n
   }
 
   /** Public interface name of DOM node n (`HTMLDivElement`, `Text`). */
   nameOf(n: number): string {
     const s = this.s
-    if (this.library === 'jsdom') {
-      const w = this.edge(n, JSDOM_WRAPPER_EDGE)
-      return publicName(s.nodeNameOf(n), this.isObject(w) ? s.nodeNameOf(w) : undefined)
-    }
-    return s.nodeNameOf(n)
+    const w = this.edge(n, JSDOM_WRAPPER_EDGE)
+    return publicName(s.nodeNameOf(n), this.isObject(w) ? s.nodeNameOf(w) : undefined)
   }
 
   /** Parent DOM node of DOM node n, or -1 (a tree root). */
@@ -107,12 +104,10 @@ export class DomModel {
     const hit = this.parentCache.get(n)
     if (hit !== undefined) return hit
     let p = -1
-    if (this.library === 'jsdom') {
-      const tree = this.edge(n, JSDOM_TREE_EDGE)
-      if (tree >= 0) {
-        const q = this.edge(tree, 'parent')
-        if (this.isObject(q) && this.edge(q, JSDOM_TREE_EDGE) >= 0) p = q
-      }
+    const tree = this.edge(n, JSDOM_TREE_EDGE)
+    if (tree >= 0) {
+      const q = this.edge(tree, 'parent')
+      if (this.isObject(q) && this.edge(q, JSDOM_TREE_EDGE) >= 0) p = q
     } else {
       const q = this.edge(n, HAPPY_PARENT_EDGE)
       if (this.isObject(q) && this.domNode(q) === q) p = q
