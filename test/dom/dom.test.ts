@@ -8,8 +8,9 @@
 // (`HTMLDivElement`, not jsdom's `HTMLDivElementImpl`), that it is detached, its holder in DOM
 // terms, and the user's function and line as the allocation site.
 //
-// The default run takes three checks per environment (test/dom/fixtures/cases.cjs);
-// LEAKPROOF_DOM_FULL=1 runs every widget through toLeak, toBeCollected and per-test mode.
+// The default run takes two checks per environment (test/dom/fixtures/cases.cjs);
+// LEAKPROOF_DOM_FULL=1 runs every widget through toLeak, toBeCollected and per-test mode, and
+// LEAKPROOF_DOM_CASES=toLeak:timer,each-test:cache (say) runs those in every environment.
 import { readFileSync } from 'node:fs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -24,6 +25,10 @@ const repoRoot = join(here, '..', '..')
 const require = (await import('node:module')).createRequire(import.meta.url)
 const cases = require('./fixtures/cases.cjs') as { selected(env: string): string[] }
 const widgetsSource = readFileSync(join(here, 'fixtures', 'widgets.cjs'), 'utf8')
+/** The case selection of this run, handed to the fixture runs (their environments drop LEAKPROOF_*). */
+const selection: Record<string, string> = Object.fromEntries(
+  ['LEAKPROOF_DOM_FULL', 'LEAKPROOF_DOM_CASES'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+)
 
 /** What each widget's leak report must say, besides the generic parts. */
 interface Expectation {
@@ -88,7 +93,7 @@ describe('DOM leaks, explained in DOM terms', () => {
     const out = join(work, 'vitest')
     const result = await run(process.execPath, [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run'], {
       cwd: join(here, 'fixtures', 'vitest'),
-      env: { LEAKPROOF_FIXTURE_OUT: out, ...(process.env.LEAKPROOF_DOM_FULL ? { LEAKPROOF_DOM_FULL: process.env.LEAKPROOF_DOM_FULL } : {}) },
+      env: { LEAKPROOF_FIXTURE_OUT: out, ...selection },
       timeoutMs: 1_500_000,
     })
     const statuses = testStatuses(join(out, 'vitest.json'))
@@ -109,7 +114,7 @@ describe('DOM leaks, explained in DOM terms', () => {
       major: 30,
       fixture: 'dom-jsdom',
       timeoutMs: 1_500_000,
-      ...(process.env.LEAKPROOF_DOM_FULL ? { env: { LEAKPROOF_DOM_FULL: process.env.LEAKPROOF_DOM_FULL } } : {}),
+      env: selection,
     })
     const why = `jest 30 on dom-jsdom: exit ${result.code} after ${(result.durationMs / 1000).toFixed(1)} s\n${result.output.slice(-8000)}`
     const status = (name: string): TestStatus | undefined => {
