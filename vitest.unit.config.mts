@@ -11,6 +11,7 @@ export default defineConfig({
       '**/node_modules/**',
       'packages/core/test/engine/{errors,report,gc,cold-start,report-subpath}.test.ts',
       'packages/core/test/heap/three-snapshots-*.test.ts',
+      'packages/core/test/heap/dom-explain.test.ts',
     ],
     pool: 'forks',
     execArgv: ['--expose-gc'],

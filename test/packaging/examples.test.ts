@@ -21,6 +21,10 @@ interface Example {
   leaks: Record<string, RegExp[]>
   /** How many tests the example has in all (a renamed or dropped test fails the check). */
   total: number
+  /** Time for the example's `npm test` (default 220 s). */
+  timeoutMs?: number
+  /** More pairs by full name (another describe): the first must fail with the patterns, the second pass. */
+  pairs?: Array<{ failing: string; passing: string; patterns: RegExp[] }>
 }
 
 const leakReport = /Leak: the subject retained [\d.]+ [KM]?B\/call/
@@ -75,6 +79,42 @@ const examples: Example[] = [
     },
     total: 4,
   },
+  {
+    dir: 'react-dom',
+    framework: 'vitest',
+    shipped: 'WindowWidth.jsx (as shipped: keeps its resize listener)',
+    fixed: 'WindowWidth-fixed.jsx (removes it on unmount)',
+    leaks: {
+      // toLeak under jsdom: the retained tree by its public interface, detached, and its holder
+      'mounting and unmounting does not leak': [
+        /Expected the function not to leak, but it did/,
+        leakReport,
+        /Detached DOM trees retained[^\n]*\n.*\n\s+HTMLDivElement \(detached, \d+ nodes\)\s+1 /,
+        /held by the 'resize' listener on window \(onResize\)/,
+        /Allocated at:\n\s+\S+ \(test\/WindowWidth\.test\.jsx:\d+:\d+\)/,
+      ],
+      // toBeCollected
+      'an unmounted panel can be garbage-collected': [
+        /Expected the unmounted panel to be garbage-collected, but it is still reachable/,
+        /HTMLDivElement \(detached\)/,
+        /held by the 'resize' listener on window \(onResize\)/,
+      ],
+      // per-test mode (checkEachTest)
+      'per-test mode > renders its label': [/LeakError: .*this test/, leakReport, /HTMLDivElement \(detached, \d+ nodes\)/],
+    },
+    // The same toLeak check under happy-dom.
+    pairs: [
+      {
+        failing: 'happy-dom: WindowWidth.jsx (as shipped: keeps its resize listener) > mounting and unmounting does not leak',
+        passing: 'happy-dom: WindowWidth-fixed.jsx (removes it on unmount) > mounting and unmounting does not leak',
+        patterns: [leakReport, /HTMLDivElement \(detached, \d+ nodes\)/, /held by the 'resize' listener on window \(onResize\)/],
+      },
+    ],
+    total: 10,
+    // React renders under jsdom cost milliseconds per call and its checks have a 3-minute budget
+    // (vitest.config.js); 377 s on a 2-core machine at load 17.
+    timeoutMs: 720_000,
+  },
 ]
 
 let work: string
@@ -100,7 +140,7 @@ describe.each(examples.map((e) => [e.dir, e] as const))('examples/%s', (_dir, ex
           : ['--ci', '--json', `--outputFile=${out}`, `--cacheDirectory=${jestCache()}`]
       const result = await run(npm, ['test', '--silent', '--', ...extra], {
         cwd: join(repoRoot, 'examples', example.dir),
-        timeoutMs: 220_000,
+        timeoutMs: example.timeoutMs ?? 220_000,
       })
       const statuses = testStatuses(out)
       const why = describeRun(`npm test in examples/${example.dir}`, result, listStatuses(statuses))
@@ -108,6 +148,13 @@ describe.each(examples.map((e) => [e.dir, e] as const))('examples/%s', (_dir, ex
       expect(result.code, why).not.toBe(0)
       expect(statuses.size, why).toBe(example.total)
       const expectedFailures = new Set(Object.keys(example.leaks).map((name) => `${example.shipped} > ${name}`))
+      for (const pair of example.pairs ?? []) {
+        expectedFailures.add(pair.failing)
+        const failing = statuses.get(pair.failing)
+        expect(failing?.status, why).toBe('failed')
+        for (const pattern of pair.patterns) expect(failing!.failure, `${pair.failing}\n${why}`).toMatch(pattern)
+        expect(statuses.get(pair.passing)?.status, why).toBe('passed')
+      }
       for (const [name, t] of statuses) {
         if (expectedFailures.has(name)) continue
         // Everything else passes: the fixed variant's tests, and the shipped variant's plain ones.
@@ -123,7 +170,8 @@ describe.each(examples.map((e) => [e.dir, e] as const))('examples/%s', (_dir, ex
       // The leak report reaches the console, not only the JSON results.
       expect(result.output, why).toMatch(leakReport)
     },
-    240_000,
+    // The longest example's run, plus time to read its results.
+    Math.max(...examples.map((e) => e.timeoutMs ?? 220_000)) + 20_000,
   )
 })
 

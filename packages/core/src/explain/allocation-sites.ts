@@ -20,7 +20,7 @@ import * as nodeModule from 'node:module'
 import { dirname, join } from 'node:path'
 import { matchesAny, type IgnorePattern } from '../options.js'
 import type { AllocationSite } from '../report/types.js'
-import { fileOf, isOwnFrame, isRuntimeFrame, isUserFrame, notInlinable, packageRoot, type CallFrame } from './frames.js'
+import { fileOf, isLibraryFrame, isOwnFrame, isRuntimeFrame, isUserFrame, notInlinable, packageRoot, type CallFrame } from './frames.js'
 import { closeSession, post, startLiveSampling, type InspectorSession } from './inspector.js'
 
 export interface AllocationSampling {
@@ -180,6 +180,11 @@ interface NodeSourceMap {
   findEntry(line: number, column: number): { originalSource?: string; originalLine?: number; originalColumn?: number } | Record<string, never>
 }
 
+/** Vite's module runner loads some files with a query (`widgets.cjs?import`): not part of the path. */
+function withoutQuery(file: string): string {
+  return file.replace(/\?(?:import|v=[\w.-]+|t=\d+)(?:&[^/]*)?$/, '')
+}
+
 /** Maps positions through Node's source map cache, then through inline source maps of scripts. */
 class PositionMapper {
   private readonly inline = new Map<string, InlineSourceMap | null>()
@@ -193,7 +198,12 @@ class PositionMapper {
   }
 
   map(frame: CallFrame): Position {
-    const file = fileOf(frame.url)
+    const pos = this.mapRaw(frame)
+    return { ...pos, file: withoutQuery(pos.file) }
+  }
+
+  private mapRaw(frame: CallFrame): Position {
+    const file = withoutQuery(fileOf(frame.url))
     const fallback = { file, line: frame.lineNumber + 1, column: frame.columnNumber + 1 }
     try {
       const nodeMap = this.findSourceMap?.(file) ?? (file !== frame.url ? this.findSourceMap?.(frame.url) : undefined)
@@ -257,6 +267,8 @@ interface SiteAcc {
   stacks: Map<string, { frames: CallFrame[]; bytes: number }>
   /** The frame is the subject itself: its nearest non-runtime caller is leakproof's own frame. */
   subject: boolean
+  /** Library (node_modules) frames that allocated on this frame's behalf, outermost first, by bytes. */
+  libraries: Map<string, { frames: CallFrame[]; bytes: number }>
 }
 
 /** Aggregate a sampling profile by innermost user frame. Exported for tests. */
@@ -275,12 +287,30 @@ export function aggregateProfile(head: ProfileNode, root: string | null): SiteAc
         if (!isOwnFrame(f, root)) top = k
         break
       }
+      // Library code (node_modules) allocating on behalf of its caller: the site is the first
+      // frame outside node_modules (the user's component or test), the library frames go below.
+      let library: CallFrame[] = []
+      if (top >= 0 && isLibraryFrame(path[top]!.callFrame)) {
+        for (let k = top - 1; k >= 0; k--) {
+          const c = path[k]!.callFrame
+          if (isRuntimeFrame(c)) continue
+          if (isOwnFrame(c, root)) break
+          if (!isLibraryFrame(c)) {
+            library = path
+              .slice(k + 1, top + 1)
+              .map((p) => p.callFrame)
+              .filter((f) => !isRuntimeFrame(f))
+            top = k
+            break
+          }
+        }
+      }
       if (top >= 0) {
         const f = path[top]!.callFrame
         const key = `${f.functionName}\u0000${f.url}\u0000${f.lineNumber}\u0000${f.columnNumber}`
         let site = sites.get(key)
         if (!site) {
-          site = { frame: f, bytes: 0, stacks: new Map(), subject: false }
+          site = { frame: f, bytes: 0, stacks: new Map(), libraries: new Map(), subject: false }
           sites.set(key, site)
         }
         // Called by leakproof's loop (through the Proxy of `wrap`, a runtime frame): the subject.
@@ -291,6 +321,12 @@ export function aggregateProfile(head: ProfileNode, root: string | null): SiteAc
           break
         }
         site.bytes += node.selfSize
+        if (library.length > 0) {
+          const libKey = library.map((c) => `${c.functionName}@${c.url}:${c.lineNumber}:${c.columnNumber}`).join('\n')
+          const lib = site.libraries.get(libKey)
+          if (lib) lib.bytes += node.selfSize
+          else site.libraries.set(libKey, { frames: library, bytes: node.selfSize })
+        }
         const callers: CallFrame[] = []
         for (let k = top - 1; k >= 0 && callers.length < MAX_STACK; k--) {
           const c = path[k]!.callFrame
@@ -345,6 +381,8 @@ export async function startAllocationSampling(intervalBytes = 512): Promise<Allo
           const functionName = acc.frame.functionName || '(anonymous)'
           const heaviest = [...acc.stacks.values()].sort((x, y) => y.bytes - x.bytes)[0]
           const stack = (heaviest?.frames ?? []).map((f) => frameText(f.functionName || '(anonymous)', mapper.map(f)))
+          const lib = [...acc.libraries.values()].sort((x, y) => y.bytes - x.bytes)[0]
+          const library = (lib?.frames ?? []).map((f) => frameText(f.functionName || '(anonymous)', mapper.map(f)))
           const text = frameText(functionName, pos)
           if (ignoreSites.length > 0 && (matchesAny(text, ignoreSites) || stack.some((line) => matchesAny(line, ignoreSites)))) continue
           sites.push({
@@ -354,6 +392,7 @@ export async function startAllocationSampling(intervalBytes = 512): Promise<Allo
             column: pos.column,
             bytesPerIteration: acc.bytes / perCall,
             stack,
+            ...(library.length > 0 ? { library } : {}),
             ...(acc.subject ? { subject: true } : {}),
           })
         }

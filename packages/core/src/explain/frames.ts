@@ -47,6 +47,14 @@ export function isOwnFrame(frame: CallFrame, root: string | null): boolean {
   })
 }
 
+/**
+ * Code of an installed package (a path through `node_modules`): jsdom, React, a client library.
+ * Allocation sites look past it to the first frame of the user's own code.
+ */
+export function isLibraryFrame(frame: CallFrame): boolean {
+  return !isRuntimeFrame(frame) && /[\\/]node_modules[\\/]/.test(fileOf(frame.url))
+}
+
 /** A frame that can be an allocation site: user code, not Node internals / natives / leakproof. */
 export function isUserFrame(frame: CallFrame, root: string | null): boolean {
   return !isRuntimeFrame(frame) && !isOwnFrame(frame, root)

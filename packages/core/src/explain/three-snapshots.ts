@@ -16,6 +16,8 @@
 // string nodes on paths are `(string, N chars)`.
 
 import { classifyNodes } from '../heap/filters/index.js'
+import { publicName } from '../heap/dom/names.js'
+import { domPath } from '../heap/dom/path-words.js'
 import { parseHeapSnapshot } from '../heap/parser.js'
 import { ContextNames } from '../heap/context-names.js'
 import { buildPathTree, pathTo } from '../heap/paths.js'
@@ -24,6 +26,7 @@ import type { HeapSnapshot } from '../heap/snapshot.js'
 import { splitTypeKey, summarizeSnapshot, typeKeyIds, type SnapshotSummary, type TypeStats } from '../heap/summary.js'
 import { matchesAny, type IgnorePattern } from '../options.js'
 import type { RetainedType, RetainerPath } from '../report/types.js'
+import { explainDom, remainingTypes } from './dom/index.js'
 
 export interface SnapshotAnalysisInput {
   /** Heap snapshot files A (after warm-up), B and C. */
@@ -216,13 +219,26 @@ export async function analyzeSnapshots(input: SnapshotAnalysisInput): Promise<Sn
   )
 
   let retainerPaths: RetainerPath[] = []
-  if (input.explain && maxPaths > 0 && retainedTypes.length > 0) {
-    retainerPaths = explainTypes(c, classification, retainedTypes.slice(0, maxPaths), keyIndex, keyOf, a.maxId, b.maxId, input.showStrings, maxPaths)
+  let shownTypes = retainedTypes
+  const wantPaths = input.explain && maxPaths > 0 && retainedTypes.length > 0
+  const paths = wantPaths ? { tree: buildPathTree(c, classification), globals: globalObjects(c), contexts: new ContextNames(c), max: maxPaths } : undefined
+  // DOM trees (jsdom, happy-dom) in the DOM's words; the verdict above does not depend on it.
+  const dom =
+    retainedTypes.length > 0
+      ? explainDom({ s: c, classification, keyOf, keyCount: keyNames.length, maxIdA: a.maxId, maxIdB: b.maxId, calls: n1, showStrings: input.showStrings, ...(paths ? { paths } : {}) })
+      : undefined
+  let others = retainedTypes
+  if (dom) others = retainedTypes.filter((t) => remainingTypes([t], keyIndex, windowCount, dom).length > 0)
+  if (paths) {
+    const room = Math.max(0, maxPaths - (dom?.paths.length ?? 0))
+    const rest = room > 0 && others.length > 0 ? explainTypes(c, classification, others.slice(0, room), keyIndex, keyOf, a.maxId, b.maxId, input.showStrings, room, paths, dom?.owned) : []
+    retainerPaths = [...(dom?.paths ?? []), ...rest.map((p) => (dom ? { ...p, type: publicName(p.type) } : p))]
   }
+  if (dom) shownTypes = [...dom.units, ...remainingTypes(retainedTypes, keyIndex, windowCount, dom)]
 
   return {
     userBytes: [a.userBytes, b.userBytes, sc.userBytes],
-    retainedTypes,
+    retainedTypes: shownTypes,
     retainerPaths,
     growingTypes: evidence,
     evidenceBytesPerIteration: evidenceBytes / total,
@@ -242,6 +258,9 @@ function explainTypes(
   maxIdB: number,
   showStrings: boolean,
   maxPaths: number,
+  shared: { tree: ReturnType<typeof buildPathTree>; globals: Set<number> | ReadonlySet<number>; contexts: ContextNames },
+  /** Nodes explained elsewhere (DOM trees): not sampled. */
+  skip?: Uint8Array,
 ): RetainerPath[] {
   const wanted = new Map<number, number>() // key index -> position in types
   types.forEach((t, pos) => {
@@ -254,7 +273,7 @@ function explainTypes(
   const { reason } = classification
   const synthetic = c.nodeTypeIndex('synthetic')
   for (let i = 0; i < c.nodeCount; i++) {
-    if (reason[i] !== 0) continue
+    if (reason[i] !== 0 || skip?.[i] === 1) continue
     const pos = wanted.get(keyOf[i]!)
     if (pos === undefined) continue
     const id = c.nodeId[i]!
@@ -262,9 +281,7 @@ function explainTypes(
     const list = id <= maxIdB ? inWindow[pos]! : newer[pos]!
     if (list.length < MAX_SAMPLES_PER_TYPE) list.push(i)
   }
-  const tree = buildPathTree(c, classification)
-  const globals = globalObjects(c)
-  const contexts = new ContextNames(c)
+  const { tree, globals, contexts } = shared
   const perType: Array<Array<{ path: RenderedPath; count: number }>> = types.map((type, pos) => {
     // Objects made per call: those allocated between A and B. Types growing in bytes rather than
     // count (backing stores reallocated larger): the largest ones allocated since A.
@@ -287,7 +304,7 @@ function explainTypes(
     type: types[pos]!.name,
     count: cl.count,
     steps: cl.path.steps,
-    text: cl.path.text,
+    text: skip ? domPath(cl.path.head, cl.path.steps).text : cl.path.text,
   })
   // First the main cause of each type, then further causes by size.
   perType.forEach((clusters, pos) => {

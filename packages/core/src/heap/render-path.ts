@@ -122,6 +122,8 @@ export interface RenderedStep {
 }
 
 export interface RenderedPath {
+  /** The anchor the text starts at: `(global)`, `(module scope)`, `(subject)`, a root group. */
+  head: string
   /** Steps after the anchor (the holder the text starts at). */
   steps: RenderedStep[]
   text: string
@@ -181,5 +183,5 @@ export function renderPath(
       return `${st.edgeType}|${st.edge.replace(/^\[\d+\]$/, '[]')}${st.repeat ? '×' : ''}|${st.nodeType}|${name}`
     })
     .join('>')
-  return { steps, text: parts.join(' → '), clusterKey: `${head}>${clusterKey}` }
+  return { head, steps, text: parts.join(' → '), clusterKey: `${head}>${clusterKey}` }
 }

@@ -182,6 +182,7 @@ export function relativizeReport<R extends LeakReport>(report: R, root: string =
       ...s,
       file: relativePath(s.file, root),
       stack: s.stack.filter((f) => !isLeakproofFrame(`at ${f}`, ownDirs)).map((f) => relativizeText(f, root)),
+      ...(s.library ? { library: s.library.map((f) => relativizeText(f, root)) } : {}),
     })),
     resources: (report.resources ?? []).map((r) =>
       r.stack === undefined ? r : { ...r, stack: relativizeText(cutOwnFrames(r.stack, ownDirs), root) },

@@ -51,6 +51,32 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => '  ' + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '))
 }
 
+/**
+ * DOM trees retained per call (jsdom, happy-dom), by their root's public interface, each counted
+ * once with the nodes under it, and who holds them in DOM terms.
+ */
+export function domTreeLines(trees: readonly RetainedType[]): string[] {
+  const anyDetached = trees.some((t) => t.dom!.detached)
+  const lines = [`${anyDetached ? 'Detached DOM' : 'DOM'} trees retained (per call; each tree counted once with everything it holds):`]
+  const rows = [['tree', 'count/call', 'bytes/call', 'alive']]
+  for (const t of trees.slice(0, 6)) {
+    rows.push([treeLabel(t.name, t.dom!.detached, t.dom!.nodes), String(perCall(t.countPerIteration)), formatBytes(t.bytesPerIteration), String(t.retainedCount)])
+  }
+  const body = table(rows)
+  // Header row, then one row per tree, each followed by its holder.
+  lines.push(body[0]!)
+  trees.slice(0, 6).forEach((t, k) => {
+    lines.push(body[k + 1]!)
+    if (t.dom!.holder) lines.push(`      held by the ${t.dom!.holder}`)
+  })
+  return lines
+}
+
+/** `HTMLDivElement (detached, 10 nodes)` */
+function treeLabel(name: string, detached: boolean, nodes: number): string {
+  return `${name} (${detached ? 'detached' : 'in the document'}${nodes > 1 ? `, ${nodes} nodes` : ''})`
+}
+
 /** The failure message a user reads: what is retained, who holds it, where it was allocated. */
 export function formatSummary(report: LeakReport, opts: ResolvedOptions): string {
   const lines: string[] = []
@@ -89,8 +115,10 @@ export function formatSummary(report: LeakReport, opts: ResolvedOptions): string
   if (abort) lines.push(`Measurement ${abort.note}.`)
   if (timeout) lines.push(`Decided when the time budget ran out: ${timeout.note}.`)
 
-  const types = countedTypes(report.retainedTypes)
+  const trees = report.retainedTypes.filter((t) => t.dom && perCall(t.countPerIteration) !== 0)
+  const types = countedTypes(report.retainedTypes).filter((t) => !t.dom)
   const stores = storesLine(report.retainedTypes)
+  if (trees.length) lines.push('', ...domTreeLines(trees))
   if (types.length) {
     lines.push('', 'Retained types (new objects still alive, per call):')
     const rows = [['type', 'count/call', 'bytes/call', 'alive']]
@@ -113,6 +141,11 @@ export function formatSummary(report: LeakReport, opts: ResolvedOptions): string
       lines.push(`  ${s.functionName || '(anonymous)'} (${s.file}:${s.line}:${s.column})  ${formatBytes(s.bytesPerIteration)}/call`)
       const note = siteNote(s)
       if (note) lines.push(`      ${note}`)
+      if (s.library?.length) {
+        const lib = s.library
+        const shown = lib.length > 3 ? [lib[0]!, '…', lib[lib.length - 1]!] : lib
+        for (const frame of shown) lines.push(frame === '…' ? `        …` : `      → ${frame}`)
+      }
       for (const frame of s.stack.slice(0, 3)) lines.push(`      ← ${frame}`)
     }
   }

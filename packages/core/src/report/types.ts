@@ -30,6 +30,22 @@ export interface RetainedType {
   /** How many such objects were found alive in the final snapshot. */
   retainedCount: number
   retainedBytes: number
+  /**
+   * Only for a tree of DOM nodes (jsdom, happy-dom) made per call: `name` is its root's public
+   * interface (`HTMLDivElement`), the counts are trees, the bytes everything the tree holds.
+   */
+  dom?: DomTreeInfo
+}
+
+/** A retained DOM tree: where it is, how big, who holds it (in DOM terms). */
+export interface DomTreeInfo {
+  library: 'jsdom' | 'happy-dom'
+  /** Not in the document (its tree's root is not a document). */
+  detached: boolean
+  /** DOM nodes in the tree, its root included (elements, text, comments). */
+  nodes: number
+  /** e.g. `'resize' listener on window (onResize)`, `MutationObserver callback (onChange)`. */
+  holder?: string
 }
 
 /** One step of a retainer path: the edge followed, then the object reached. */
@@ -69,6 +85,12 @@ export interface AllocationSite {
   bytesPerIteration: number
   /** Callers, innermost first, as `fn (file:line:col)`. */
   stack: string[]
+  /**
+   * When the allocating code is a library's (a path through `node_modules`: jsdom, React), the
+   * site is the first frame outside node_modules that called it, and these are the library's
+   * frames that allocated, outermost (what the site called) first. Absent otherwise.
+   */
+  library?: string[]
   /**
    * True when the site is the subject itself (the function leakproof called): V8 attributes the
    * allocations of every function it inlined into the subject to the subject, so the allocating

@@ -15,8 +15,11 @@ import v8 from 'node:v8'
 import { classifyNodes } from '../heap/filters/index.js'
 import { parseHeapSnapshot } from '../heap/parser.js'
 import { ContextNames } from '../heap/context-names.js'
-import { buildPathTree, pathTo } from '../heap/paths.js'
-import { globalObjects, renderPath } from '../heap/render-path.js'
+import { annotateKeys, DomModel } from '../heap/dom/model.js'
+import { isDocumentName } from '../heap/dom/names.js'
+import { domPath } from '../heap/dom/path-words.js'
+import { buildPathTree, pathTo, type PathStep } from '../heap/paths.js'
+import { globalObjects, renderPath, type RenderedPath } from '../heap/render-path.js'
 import { cacheScriptLineEnds } from '../heap/script-lines.js'
 import type { HeapSnapshot } from '../heap/snapshot.js'
 import type { RetainerStep } from '../report/types.js'
@@ -53,8 +56,26 @@ export async function retainerPathOf(marker: LeakproofCollectionMarker): Promise
   if (target === undefined) return undefined
   const steps = pathTo(s, buildPathTree(s, classifyNodes(s)), target)
   if (!steps || steps.length === 0) return undefined
-  const { text, steps: rendered } = renderPath(s, steps, { showStrings: false }, globalObjects(s), new ContextNames(s))
-  return { text, steps: rendered }
+  const rendered = renderPath(s, steps, { showStrings: false }, globalObjects(s), new ContextNames(s))
+  return inDomTerms(s, target, steps, rendered) ?? { text: rendered.text, steps: rendered.steps }
+}
+
+/**
+ * Under jsdom or happy-dom, a DOM node's path told in DOM terms: its public interface, whether it
+ * is detached, and its holder (`held by the 'resize' listener on window (onResize)`).
+ */
+function inDomTerms(s: HeapSnapshot, target: number, full: PathStep[], rendered: RenderedPath): RetainerPathResult | undefined {
+  const dom = DomModel.detect(s)
+  if (!dom) return undefined
+  const node = dom.domNode(target)
+  let last: string | undefined
+  if (node >= 0) {
+    const detached = !isDocumentName(dom.nameOf(dom.rootOf(node)))
+    last = `${dom.nameOf(node)}${detached ? ' (detached)' : ''}`
+  }
+  const steps = annotateKeys(s, full.slice(full.length - rendered.steps.length), rendered.steps)
+  const p = domPath(rendered.head, steps, last)
+  return { text: p.text + (node >= 0 && p.holderText ? `\n  held by the ${p.holderText}` : ''), steps: p.steps }
 }
 
 /**

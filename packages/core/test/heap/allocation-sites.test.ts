@@ -172,6 +172,32 @@ describe('helpers', () => {
     expect([...sites[0]!.stacks.values()][0]!.frames.map((f) => f.functionName)).toEqual(['userCaller'])
   })
 
+  test('aggregateProfile: library code (node_modules) allocates on behalf of the first frame outside it', () => {
+    const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, scriptId: '1', lineNumber, columnNumber: 0 })
+    const node = (f: ReturnType<typeof frame>, selfSize: number, children: unknown[] = []) => ({ callFrame: f, selfSize, id: 0, children })
+    const head = node(frame('(root)', ''), 0, [
+      node(frame('callRepeatedly', '/lib/leakproof/src/run.js'), 0, [
+        node(frame('', 'file:///app/test/panel.test.js', 20), 0, [
+          node(frame('mountPanel', 'file:///app/src/panel.js', 3), 16, [
+            node(frame('createElement', 'file:///app/node_modules/jsdom/lib/Document.js', 236), 0, [
+              node(frame('HTMLElementImpl', 'file:///app/node_modules/jsdom/lib/HTMLElement-impl.js', 17), 400, [node(frame('push', ''), 24)]),
+            ]),
+          ]),
+        ]),
+        // Nothing but library code under leakproof's loop: the innermost library frame stays the site.
+        node(frame('tick', 'file:///app/node_modules/timers-lib/index.js', 5), 50),
+      ]),
+    ])
+    const sites = aggregateProfile(head as never, '/lib/leakproof')
+    const byName = Object.fromEntries(sites.map((s) => [s.frame.functionName, s.bytes]))
+    expect(byName).toEqual({ mountPanel: 440, tick: 50 })
+    const panel = sites.find((s) => s.frame.functionName === 'mountPanel')!
+    // The library's frames, outermost (what the component called) first.
+    expect([...panel.libraries.values()][0]!.frames.map((f) => f.functionName)).toEqual(['createElement', 'HTMLElementImpl'])
+    expect([...panel.stacks.values()][0]!.frames.map((f) => f.functionName)).toEqual([''])
+    expect(sites.find((s) => s.frame.functionName === 'tick')!.libraries.size).toBe(0)
+  })
+
   test("aggregateProfile: a site called straight from leakproof's loop is the subject itself", () => {
     const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, scriptId: '1', lineNumber, columnNumber: 0 })
     const node = (f: ReturnType<typeof frame>, selfSize: number, children: unknown[] = []) => ({ callFrame: f, selfSize, id: 0, children })

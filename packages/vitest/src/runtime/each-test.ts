@@ -363,7 +363,10 @@ function createReplay(task: TaskLike): Replay {
  * a fresh signal). Removing what a finished run added is what a fresh signal per run would do.
  */
 function trackSignalListeners(signal: unknown): { release: () => void; restore: () => void } {
-  if (!(signal instanceof EventTarget)) return { release: () => {}, restore: () => {} }
+  // Duck-typed: under a DOM environment (jsdom, happy-dom) the global EventTarget is the DOM
+  // library's, and Node's AbortSignal is not an instance of it.
+  const target = signal as EventTarget | null | undefined
+  if (typeof target?.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return { release: () => {}, restore: () => {} }
   type Listener = Parameters<EventTarget['removeEventListener']>
   type Added = [Listener[0], Listener[1], Listener[2]]
   const added: Added[] = []
@@ -380,7 +383,7 @@ function trackSignalListeners(signal: unknown): { release: () => void; restore: 
   })
   return {
     release() {
-      for (const [type, listener, options] of added.splice(0)) signal.removeEventListener(type, listener, options)
+      for (const [type, listener, options] of added.splice(0)) target.removeEventListener(type, listener, options)
     },
     restore() {
       this.release()

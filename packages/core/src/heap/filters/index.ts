@@ -23,7 +23,8 @@
 // allowlist), native.ts (ArrayBuffer backing stores are user data, Node's C++ objects are not),
 // system-named.ts (`(system)`, internal-tagged arrays), weak-collection.ts (WeakMap / WeakSet
 // tables), finalization-pending.ts (held values of cleared FinalizationRegistry cells),
-// reachable.ts (the graph rule).
+// reachable.ts (the graph rule), dom-bookkeeping.ts (a DOM library's own caches, e.g. happy-dom's
+// `affectsCache`, looked past the same way).
 // - `hidden` nodes grow on first use of APIs (WeakArrayList, handler infos) and are internal,
 //   except the few kinds that store user values (PropertyArray, PropertyCell, AccessorPair,
 //   JSProxy, Context): see hidden.ts.
@@ -43,6 +44,7 @@
 
 import type { HeapSnapshot } from '../snapshot.js'
 import { codeRule } from './code.js'
+import { domBookkeepingRule } from './dom-bookkeeping.js'
 import { finalizationPendingRule } from './finalization-pending.js'
 import { hiddenRule } from './hidden.js'
 import { nativeRule } from './native.js'
@@ -67,6 +69,7 @@ export const internalRules: readonly InternalRule[] = [
   weakCollectionRule,
   finalizationPendingRule,
   reachableRule,
+  domBookkeepingRule,
 ]
 
 export interface Classification {
