@@ -12,6 +12,9 @@ const matrix = process.env.LEAKPROOF_MATRIX === '1'
 // test/vitest/versions.test.ts is the default run's cell per other Vitest major: Vitest 5 on Node
 // 22 (matchers, per-test mode, types), Vitest 3.2 and 3.0 types (3.2's runs with the matrix).
 const matrixOnly = ['test/jest/each-test.test.ts']
+// The DOM model on real jsdom and happy-dom heaps (two snapshots each): with LEAKPROOF_DOM_FULL=1;
+// test/dom and examples/react-dom check the same reports end to end in the default run.
+const domFullOnly = process.env.LEAKPROOF_DOM_FULL === '1' ? [] : ['packages/core/test/heap/dom-explain.test.ts']
 // Known third-party leaks in the default run: debug, node-fetch and express-form-data (the fixed and
 // the leaking version of each); LEAKPROOF_REAL_WORLD_FULL=1 (`npm run test:real-world`) adds these.
 const realWorldFullOnly =
@@ -27,6 +30,7 @@ export default defineConfig({
       '**/.cache/**',
       ...(matrix ? [] : matrixOnly),
       ...realWorldFullOnly,
+      ...domFullOnly,
     ],
     pool: 'forks',
     execArgv: ['--expose-gc'],
