@@ -16,6 +16,6 @@ export interface CorpusEntry {
 export const patterns: Record<CorpusPattern, string>
 /** One leaky and one clean subject per pattern, by name. */
 export function perPattern(): { leaky: string[]; clean: string[] }
-export function alternatePatterns(): { leaky: string[]; clean: string[] }
+export function alternatePatterns(offset?: number): { leaky: string[]; clean: string[] }
 export const leaky: CorpusEntry[]
 export const clean: CorpusEntry[]

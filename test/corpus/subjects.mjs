@@ -723,9 +723,10 @@ export function perPattern() {
 /**
  * Half of `perPattern()`: the leaky subject of every other pattern and the clean one of the rest,
  * so each pattern is still tried once. For the second cells of a framework (another pool, another
- * major) in the default run, where the first cell already has the whole `perPattern()` subset.
+ * major) in the default run, where the first cell already has the whole `perPattern()` subset;
+ * `offset` 1 takes the other half (two cells with offsets 0 and 1 cover `perPattern()` together).
  */
-export function alternatePatterns() {
+export function alternatePatterns(offset = 0) {
   const { leaky, clean } = perPattern()
-  return { leaky: leaky.filter((_, i) => i % 2 === 0), clean: clean.filter((_, i) => i % 2 === 1) }
+  return { leaky: leaky.filter((_, i) => (i + offset) % 2 === 0), clean: clean.filter((_, i) => (i + offset) % 2 === 1) }
 }
