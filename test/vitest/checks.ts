@@ -72,8 +72,10 @@ export function checkSubjects(run: RunResult, names: { leaky: string[]; clean: s
   // The summary table: a header and a row per test.
   expect(run.output).toContain('leakproof: leak checks of this run')
   expect(run.output).toMatch(/test\s+verdict\s+heap\/call\s+external\/call\s+top retained type/)
-  expect(run.output).toMatch(/leaky: unbounded Map cache of sessions\s+leak\s+[\d.]+ [KM]?B\s+[-\d.]+ [KM]?B\s+\S.* \+[\d.]+\/call/)
-  expect(run.output).toMatch(/clean: object temporaries\s+clean\s+[-\d.]+ [KM]?B\s+[-\d.]+ [KM]?B\s+-/)
+  const row = names.leaky[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  expect(run.output).toMatch(new RegExp(`leaky: ${row}\\s+leak\\s+[\\d.]+ [KM]?B\\s+[-\\d.]+ [KM]?B\\s+\\S.* \\+[\\d.]+\\/call`))
+  const cleanRow = names.clean[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  expect(run.output).toMatch(new RegExp(`clean: ${cleanRow}\\s+clean\\s+[-\\d.]+ [KM]?B\\s+[-\\d.]+ [KM]?B\\s+-`))
 }
 
 /**

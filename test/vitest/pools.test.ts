@@ -1,6 +1,7 @@
 // The thread pools, where --expose-gc cannot be passed and the engine turns GC on at run time:
-// corpus subjects through toLeak() (threads: one leaky and one clean per pattern; vmThreads: one
-// per pattern, leaky or clean, unless LEAKPROOF_MATRIX=1), and per-test mode.
+// corpus subjects through toLeak() (one subject per pattern in each, the two pools taking
+// complementary halves; both per pattern with LEAKPROOF_MATRIX=1), and per-test mode (vmThreads;
+// threads too with LEAKPROOF_MATRIX=1; forks is test/vitest/each-test.test.ts).
 import { beforeAll, describe, test } from 'vitest'
 import { alternatePatterns } from '../corpus/subjects.mjs'
 import { checkEachTestRun, checkSubjects, subset, subsetEnv } from './checks.js'
@@ -8,8 +9,9 @@ import { runVitest, vitest4, type RunResult } from './harness.js'
 
 const matrix = process.env.LEAKPROOF_MATRIX === '1'
 const half = alternatePatterns()
+const otherHalf = alternatePatterns(1)
 const subjects = {
-  threads: { names: subset, env: subsetEnv },
+  threads: matrix ? { names: subset, env: subsetEnv } : { names: otherHalf, env: { LEAKPROOF_SUBJECTS: JSON.stringify([...otherHalf.leaky, ...otherHalf.clean]) } },
   vmThreads: matrix ? { names: subset, env: subsetEnv } : { names: half, env: { LEAKPROOF_SUBJECTS: JSON.stringify([...half.leaky, ...half.clean]) } },
 }
 
@@ -24,7 +26,7 @@ describe.each(['threads', 'vmThreads'] as const)('Vitest 4, %s pool: corpus subj
   })
 })
 
-describe.each(['threads', 'vmThreads'])('Vitest 4, %s pool: per-test mode', (pool) => {
+describe.each(matrix ? ['threads', 'vmThreads'] : ['vmThreads'])('Vitest 4, %s pool: per-test mode', (pool) => {
   let run: RunResult
   beforeAll(async () => {
     run = await runVitest(vitest4, 'each-test', { args: ['--pool', pool], timeoutMs: 400_000 })
