@@ -128,7 +128,12 @@ describe('a slow subject', () => {
       { timeout: 2500, warmup: 50, iterations: 400, samples: 5 },
     )
     expect(report).toMatchObject({ leaked: false, verdict: 'inconclusive', kinds: [] })
-    expect(report.decision.map((d) => d.stage)).toContain('screen')
+    // On a machine so busy that even the warm-up does not fit the budget (seen at load 11), the
+    // check is inconclusive earlier: still never a leak, but the screen's suspicion is not there.
+    if (!report.decision.some((d) => d.stage === 'screen')) {
+      expect(report.inconclusive!.stage).toBe('warmup')
+      return
+    }
     expect(report.inconclusive!.stage).toMatch(/^(screen|confirm)$/)
     expect(report.inconclusive!.detail).toMatch(/^the screen suspected growth of [\d.]+ [KM]?B\/call of JS heap.* before the 2\.5 s budget$/)
     expect(report.inconclusive!.suspectedBytesPerIteration).toBeGreaterThan(4)
