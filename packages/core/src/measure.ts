@@ -13,6 +13,8 @@ import { confirmWithSnapshots } from './run/confirm-stage.js'
 import { decideAtDeadline, formatMs, OutOfTime } from './run/out-of-time.js'
 import { watchResources, type ResourceWatch } from './resources/index.js'
 import { screenStage } from './run/screen-stage.js'
+import { pauseTiering } from './run/tiering.js'
+import type { HeapReading } from './samples/series.js'
 
 export type { Subject }
 
@@ -258,12 +260,8 @@ async function run(
   m: Measurement,
   screenOnly: boolean,
 ): Promise<LeakReport> {
-  const { findings, counter, started } = m
+  const { findings, counter } = m
   counter.start()
-  const settleCounted = async () => {
-    await settle(gc)
-    counter.stats.forced += 2
-  }
 
   const before = readHeap()
   // Tracking starts before warm-up: turning it on costs a one-off heap step (its own code and
@@ -284,7 +282,36 @@ async function run(
   if (rssPerCall * (opts.warmup + opts.iterations) < state.rssLimit - rssBefore) {
     checkPace(opts, probed, realNow() - probeStarted, realNow() - warmupStarted)
   }
-  findings.warmup += await callRepeatedly(state, opts.warmup - findings.warmup)
+  // The last third of the warm-up and the screen run without new compiled code (see
+  // run/tiering.ts): what the first part compiled is what the windows run, and the jobs it queued
+  // finish during that last third, before sampling starts.
+  const rest = opts.warmup - findings.warmup
+  findings.warmup += await callRepeatedly(state, rest - Math.ceil(rest / 3))
+  const resumeTiering = pauseTiering()
+  try {
+    findings.warmup += await callRepeatedly(state, opts.warmup - findings.warmup)
+    return await screenAndDecide(state, opts, gc, resources, m, screenOnly, before, warmupStarted, resumeTiering)
+  } finally {
+    resumeTiering()
+  }
+}
+
+async function screenAndDecide(
+  state: CallState,
+  opts: ResolvedOptions,
+  gc: ForcedGc,
+  resources: ResourceWatch | undefined,
+  m: Measurement,
+  screenOnly: boolean,
+  before: HeapReading,
+  warmupStarted: number,
+  resumeTiering: () => void,
+): Promise<LeakReport> {
+  const { findings, counter, started } = m
+  const settleCounted = async () => {
+    await settle(gc)
+    counter.stats.forced += 2
+  }
   const warmupCallMs = (realNow() - warmupStarted) / Math.max(1, findings.warmup)
   findings.decision.push({
     stage: 'warmup',
@@ -299,6 +326,7 @@ async function run(
   const rounds = opts.samples - 1
   const perRound = Math.ceil(screeningCalls(opts, warmupCallMs, state.calls) / rounds)
   const { screened, callMs } = await screenStage({ state, opts, gc, resources, findings, counter, perRound, rounds, survivorsOnly: screenOnly })
+  resumeTiering()
   if (!state.memoryExhausted) {
     resources?.checkpoint(findings.measured)
     const found = resources ? await resources.finish() : { resources: [], listeners: [] }

@@ -98,7 +98,7 @@ async function screenBySurvivors(input: ScreenStageInput, interval: number): Pro
   const subject = sampling.wrap(state.subject)
   let callMs = 0
   // One window of rounds; resolves with the calls made at each mark and the readings there.
-  const runWindow = async (first: boolean) => {
+  const runWindow = async (first: boolean, perRound: number) => {
     sampling.newWindow()
     // Two scavenges: earlier young garbage is gone before the first reading of `external`.
     gc.minor()
@@ -150,8 +150,9 @@ async function screenBySurvivors(input: ScreenStageInput, interval: number): Pro
   }
   try {
     let screened: ScreenResult | undefined
+    let callsPerRound = perRound
     for (let attempt = 0; attempt < maxSurvivorWindows && !state.memoryExhausted; attempt++) {
-      const window = await runWindow(attempt === 0)
+      const window = await runWindow(attempt === 0, callsPerRound)
       if (state.memoryExhausted) break
       let count = await read(window)
       if (!count) return undefined
@@ -176,7 +177,12 @@ async function screenBySurvivors(input: ScreenStageInput, interval: number): Pro
       // A step (one doubled backing store) may not recur in a window of the same length: measured
       // under load, a Map of numbers doubled in the first window and not in the second, and the
       // second window's clean screen let the leak through (1 in 20). Steps go to the snapshots.
-      const last = !suspect || attempt === maxSurvivorWindows - 1 || screened.heapStep === true
+      // A screen-only check (a group of tests in per-test mode) screens a step again instead,
+      // over as many calls as the subject has made in all: a table that gains an entry per call
+      // doubles again within them, and its new backing store alone is a step again; a one-off
+      // object (a library's cache filled once) is not.
+      const screenStepAgain = input.survivorsOnly === true && screened.heapStepOnly === true && !screened.externalSuspect && attempt === 0
+      const last = !suspect || attempt === maxSurvivorWindows - 1 || (screened.heapStep === true && !screenStepAgain)
       findings.decision.push({
         stage: 'screen',
         iterations: findings.measured - window.marks[0]!,
@@ -185,9 +191,16 @@ async function screenBySurvivors(input: ScreenStageInput, interval: number): Pro
         outcome: !suspect ? 'clean' : last ? 'suspect' : 'inconclusive',
         note:
           `${survived} sampled object${survived === 1 ? '' : 's'} of the calls still alive ` +
-          `(1 sample per ${Math.round(interval)} B allocated) over ${rounds} rounds of ${perRound} calls` +
-          (!suspect ? '' : last ? '; confirming with heap snapshots (user objects vs. code and V8 internals)' : '; screening a second window (compiled code of the first fades)'),
+          `(1 sample per ${Math.round(interval)} B allocated) over ${rounds} rounds of ${callsPerRound} calls` +
+          (!suspect
+            ? ''
+            : last
+              ? '; confirming with heap snapshots (user objects vs. code and V8 internals)'
+              : screenStepAgain
+                ? '; one object alone over the threshold: screening a window as long as all the calls so far'
+                : '; screening a second window (compiled code of the first fades)'),
       })
+      if (screenStepAgain) callsPerRound = Math.min(4 * perRound, Math.max(perRound, Math.ceil((findings.warmup + findings.measured) / rounds)))
       if (last) break
     }
     return { screened, callMs }

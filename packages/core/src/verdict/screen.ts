@@ -15,9 +15,11 @@ export interface ScreenResult {
   /**
    * One surviving object alone is a threshold-sized leak (survivor screen): a backing store that
    * grows by doubling. A later window may hold no doubling at all, so only snapshots, whose
-   * intervals escalate, can clear it.
+   * intervals escalate, or a window as long as all the calls before it, can clear it.
    */
   heapStep?: boolean
+  /** The step was the only reason for suspicion (survivor screen): not steady, not a burst. */
+  heapStepOnly?: boolean
 }
 
 /**
@@ -99,11 +101,13 @@ export function screenSurvivors(series: SampleSeries, largest: number, threshold
   const externalGrowth = series.external[n - 1]! - series.external[0]!
   const externalMean = meanGrowth(x, series.external, n)
   const step = calls > 0 && largest >= threshold * calls
+  const steadyOrBurst = steady >= threshold / 2 || heapSlope >= 4 * threshold
   return {
     heapSlope,
     externalSlope,
     heapStep: step,
-    heapSuspect: calls > 0 && (steady >= threshold / 2 || step || heapSlope >= 4 * threshold),
+    heapStepOnly: step && !steadyOrBurst,
+    heapSuspect: calls > 0 && (steadyOrBurst || step),
     externalSuspect: externalGrowth >= externalFloorBytes && (externalSlope >= threshold || externalMean >= threshold),
     shrinking: false,
     noisyJump: undefined,

@@ -74,9 +74,17 @@ describe('screenSurvivors', () => {
     })
   }
 
-  test('a step is marked as one: only snapshots can clear it, not a second window', () => {
+  test('a step is marked as one: only snapshots or a longer window can clear it, not a second window alike', () => {
     expect(screenSurvivors(survivors([0, 0, 0, 0, 0, 0, 35e3, 0, 0, 0]), 35e3, 4).heapStep).toBe(true)
     expect(screenSurvivors(survivors(Array(10).fill(27e3)), 72, 4).heapStep).toBe(false)
+  })
+
+  test('a step alone is told apart from a step with steady or burst growth', () => {
+    expect(screenSurvivors(survivors([0, 0, 0, 0, 0, 0, 35e3, 0, 0, 0]), 35e3, 4).heapStepOnly).toBe(true)
+    // The same step over a small object per call: the steady growth decides, not the step.
+    expect(screenSurvivors(survivors([27e3, 26e3, 29e3, 25e3, 28e3, 62e3, 26e3, 27e3, 28e3, 26e3]), 35e3, 4).heapStepOnly).toBe(false)
+    // A step and a burst: far above the threshold over the window.
+    expect(screenSurvivors(survivors([0, 0, 0, 60e3, 0, 0, 35e3, 0, 60e3, 0]), 35e3, 4).heapStepOnly).toBe(false)
   })
 
   test('the heap rate is the survivors per call over the window', () => {
