@@ -2,6 +2,7 @@
 // Vitest and Jest CLIs plain and in per-test leak mode, alternating, in one run.
 //   node bench/per-test-overhead.mjs [--runs 3] [--plain-runs runs+1] [--warmup 1] [--files 10]
 //                                    [--tests 10] [--workers 2] [--framework both|vitest|jest]
+//                                    [--planted]
 // The order is plain, per-test, plain, per-test, ..., plain: every per-test run sits between two
 // plain runs (its ratio is to their mean). Warm-up runs are plain only (Vite's transforms, Jest's
 // haste map and babel cache); a per-test run costs minutes, its cold caches cost a second or two.
@@ -18,6 +19,13 @@
 //             @leakproof/jest/environment + @leakproof/jest/reporter. Default engine options.
 // Both modes get the same --maxWorkers; the reporters' JSON (one record per checked test, with the
 // engine's report: GCs, calls, duration) is read back to say where the time goes.
+//
+// --planted replaces two tests, in two different files, by leaking ones (a visit kept in a
+// module-level array of src/lib.js; a listener added to a module-level registry and never
+// removed). Plain runs must still pass every test; a per-test run is ok when the CLI fails, the
+// two planted tests and no other test have verdict leak, and each planted report names what the
+// user wrote (an allocation site or retainer path in src/lib.js or the test file, or retained
+// types). A table after the others says, per planted test, whether it was found and how explained.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -35,6 +43,7 @@ const { values } = parseArgs({
     tests: { type: 'string', default: '10' },
     workers: { type: 'string', default: '2' },
     framework: { type: 'string', default: 'both' },
+    planted: { type: 'boolean', default: false },
   },
 })
 const runs = Number(values.runs)
@@ -44,6 +53,7 @@ const fileCount = Number(values.files)
 const testsPerFile = Number(values.tests)
 const workers = Number(values.workers)
 const frameworks = values.framework === 'both' ? ['vitest', 'jest'] : [values.framework]
+const planted = values.planted
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(here, '..')
@@ -120,6 +130,46 @@ async function nextTick(value) {
 `
 const libraryNames = ['slugify', 'capitalize', 'chunk', 'groupBy', 'deepMerge', 'Cart', 'parseConfig', 'fetchUser', 'nextTick']
 
+// --planted: two leaking functions in the library and two tests that call them, in two files.
+const plantedLibrary = `
+const visits = []
+function rememberVisit(id) {
+  const visit = { id, at: Date.now() }
+  visits.push(visit)
+  return visit
+}
+const listeners = new Set()
+function subscribe(listener) {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+`
+const plantedNames = ['rememberVisit', 'subscribe']
+/** The planted tests: leak A (a visit kept per run), leak B (a listener added per run, never removed). */
+const plantedKinds = [
+  (n) => [`records a visit (planted leak) (${n})`, `const visit = rememberVisit(${n})\n    expect(visit.id).toBe(${n})\n    expect(visit.at).toBeGreaterThan(0)`],
+  (n) => [`subscribes a listener and never unsubscribes (planted leak) (${n})`, `const session = { id: ${n}, events: [] }\n    const unsubscribe = subscribe((event) => session.events.push(event))\n    expect(typeof unsubscribe).toBe('function')\n    expect(session.events).toEqual([])`],
+]
+/** Where the planted tests go: file 1 test 3 and file 6 test 7 when they exist, else the nearest that do. */
+const plantedAt = []
+if (planted) {
+  if (fileCount < 2) throw new Error(`--planted needs at least 2 files (the two planted leaks go into different files), got --files ${fileCount}`)
+  if (testsPerFile < 1) throw new Error(`--planted needs at least 1 test per file, got --tests ${testsPerFile}`)
+  const fileB = Math.min(6, fileCount - 1)
+  const fileA = fileB === 1 ? 0 : 1
+  plantedAt.push({ file: fileA, test: Math.min(3, testsPerFile - 1), kind: 0, leak: 'A: visit kept in a module-level array' })
+  plantedAt.push({ file: fileB, test: Math.min(7, testsPerFile - 1), kind: 1, leak: 'B: listener added, never removed' })
+  for (const p of plantedAt) {
+    p.n = p.file * testsPerFile + p.test
+    p.title = plantedKinds[p.kind](p.n)[0]
+    p.fileName = `module-${String(p.file).padStart(2, '0')}.test.js`
+    p.name = `module ${p.file} > ${p.title}`
+  }
+}
+const plantedTest = (f, t) => plantedAt.find((p) => p.file === f && p.test === t)
+const libraryExports = planted ? [...libraryNames, ...plantedNames] : libraryNames
+const librarySource = planted ? library + plantedLibrary : library
+
 /** Ten kinds of small clean test; `n` varies the data so no two tests are identical. */
 const kinds = [
   (n) => [`slugifies a title (${n})`, `expect(slugify('  Hello World ${n}! ')).toBe('hello-world-${n}')`],
@@ -137,12 +187,13 @@ const kinds = [
 function testFile(fileIndex, framework) {
   const header =
     framework === 'vitest'
-      ? `import { describe, expect, test } from 'vitest'\nimport { ${libraryNames.join(', ')} } from '../src/lib.js'\n`
-      : `const { ${libraryNames.join(', ')} } = require('../src/lib.js')\n`
+      ? `import { describe, expect, test } from 'vitest'\nimport { ${libraryExports.join(', ')} } from '../src/lib.js'\n`
+      : `const { ${libraryExports.join(', ')} } = require('../src/lib.js')\n`
   const body = []
   for (let t = 0; t < testsPerFile; t++) {
     const n = fileIndex * testsPerFile + t
-    const [title, code] = kinds[(t + fileIndex) % kinds.length](n)
+    const plant = plantedTest(fileIndex, t)
+    const [title, code] = plant ? plantedKinds[plant.kind](n) : kinds[(t + fileIndex) % kinds.length](n)
     const async = code.includes('await') ? 'async ' : ''
     body.push(`  test('${title}', ${async}() => {\n    ${code}\n  })`)
   }
@@ -157,7 +208,7 @@ function generate() {
     mkdirSync(join(dir, 'test'), { recursive: true })
     if (framework === 'vitest') {
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-per-test-vitest', private: true, type: 'module' }, null, 2))
-      writeFileSync(join(dir, 'src', 'lib.js'), `${library}\nexport { ${libraryNames.join(', ')} }\n`)
+      writeFileSync(join(dir, 'src', 'lib.js'), `${librarySource}\nexport { ${libraryExports.join(', ')} }\n`)
       const common = `include: ['test/*.test.js'], maxWorkers: ${workers}, reporters: ['default']`
       writeFileSync(join(dir, 'vitest.plain.config.mjs'), `import { defineConfig } from 'vitest/config'\nexport default defineConfig({ test: { ${common} } })\n`)
       writeFileSync(
@@ -167,7 +218,7 @@ function generate() {
       )
     } else {
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-per-test-jest', private: true, type: 'commonjs' }, null, 2))
-      writeFileSync(join(dir, 'src', 'lib.js'), `${library}\nmodule.exports = { ${libraryNames.join(', ')} }\n`)
+      writeFileSync(join(dir, 'src', 'lib.js'), `${librarySource}\nmodule.exports = { ${libraryExports.join(', ')} }\n`)
     }
     for (let f = 0; f < fileCount; f++) writeFileSync(join(dir, 'test', `module-${String(f).padStart(2, '0')}.test.js`), testFile(f, framework))
   }
@@ -238,10 +289,47 @@ function runOnce(framework, mode, label) {
       const passed = output.match(/Tests:?\s+(\d+) passed/)
       const result = { framework, mode, ms, code, passed: passed ? Number(passed[1]) : undefined, output }
       if (mode === 'per-test' && existsSync(report)) result.report = JSON.parse(readFileSync(report, 'utf8'))
-      if (code !== 0) process.stderr.write(`\n!! ${framework} ${mode} exited ${code}:\n${output.slice(-3000)}\n`)
+      if (planted) {
+        // The CLI's own tally (Vitest `Tests  2 failed | 98 passed (100)`, Jest `Tests: 2 failed, 98 passed, 100 total`).
+        const tally = output.match(/^\s*Tests:?\s+(.*)$/m)?.[1] ?? ''
+        result.tally = { passed: Number(tally.match(/(\d+) passed/)?.[1] ?? 0), failed: Number(tally.match(/(\d+) failed/)?.[1] ?? 0) }
+        if (mode === 'per-test') result.planted = checkPlanted(result)
+      }
+      // A planted per-test run is meant to fail: its output is shown only when it failed otherwise.
+      const expected = result.planted?.ok === true
+      if (code !== 0 && !expected) process.stderr.write(`\n!! ${framework} ${mode} exited ${code}:\n${output.slice(-3000)}\n`)
+      if (result.planted && !result.planted.ok) process.stderr.write(`\n!! ${framework} ${mode} planted leaks: ${result.planted.problems.join('; ')}\n`)
       resolve(result)
     })
   })
+}
+
+/**
+ * --planted, one per-test run: ok when the CLI failed, the two planted tests and only they have
+ * verdict leak, and each planted report names what the user wrote (an allocation site or retainer
+ * path in src/lib.js or in the test's file, or retained types).
+ */
+function checkPlanted(result) {
+  const records = (result.report?.tests ?? []).filter((t) => t.source === 'each-test')
+  const problems = []
+  if (!result.report) problems.push('no reporter JSON')
+  if (result.code === 0) problems.push('the CLI exited 0')
+  const rows = plantedAt.map((p) => {
+    const record = records.find((t) => t.file.endsWith(`test/${p.fileName}`) && t.name.includes(p.title))
+    const report = record?.report
+    const found = record?.verdict === 'leak'
+    const mentioned = JSON.stringify([report?.allocationSites ?? [], report?.retainerPaths ?? []])
+    const namesUserCode = !!report && (mentioned.includes('src/lib.js') || mentioned.includes(p.fileName) || report.retainedTypes.length > 0)
+    if (!record) problems.push(`no record for planted test "${p.name}"`)
+    else if (!found) problems.push(`planted test "${record.name}" has verdict ${record.verdict}`)
+    else if (!namesUserCode) problems.push(`planted test "${record.name}": report names neither src/lib.js, ${p.fileName} nor retained types`)
+    return { plant: p, record, report, found, namesUserCode }
+  })
+  const plantedRecords = new Set(rows.map((r) => r.record).filter(Boolean))
+  const others = records.filter((t) => !plantedRecords.has(t) && t.verdict === 'leak')
+  for (const t of others) problems.push(`unplanted test "${t.name}" (${t.file}) has verdict leak`)
+  if (result.tally && result.tally.failed !== plantedAt.length) problems.push(`the CLI counted ${result.tally.failed} failed tests, not ${plantedAt.length}`)
+  return { ok: problems.length === 0, rows, problems }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,7 +354,9 @@ const step = async (framework, mode, label, measured) => {
   const r = await runOnce(framework, mode, label)
   r.index = done
   done++
-  process.stderr.write(`[${done}/${total}] ${framework} ${mode} ${label}: ${(r.ms / 1000).toFixed(1)} s, exit ${r.code}${r.passed !== undefined ? `, ${r.passed} passed` : ''}, load ${loadavg()[0].toFixed(2)}\n`)
+  const tally = r.tally ? `, ${r.tally.passed} passed, ${r.tally.failed} failed` : r.passed !== undefined ? `, ${r.passed} passed` : ''
+  const plants = r.planted ? `, planted leaks found ${r.planted.rows.filter((x) => x.found).length}/${plantedAt.length}${r.planted.ok ? ' (ok)' : ' (NOT ok)'}` : ''
+  process.stderr.write(`[${done}/${total}] ${framework} ${mode} ${label}: ${(r.ms / 1000).toFixed(1)} s, exit ${r.code}${tally}${plants}, load ${loadavg()[0].toFixed(2)}\n`)
   if (measured) results.push(r)
 }
 for (let w = 0; w < warmups; w++) for (const framework of frameworks) await step(framework, 'plain', `warmup${w}`, false)
@@ -287,10 +377,15 @@ console.log(
     `${plainRuns} plain and ${runs} per-test runs alternating (after ${warmups} plain warm-up run${warmups === 1 ? '' : 's'}), ${elapsed.toFixed(0)} s in all; ` +
     `1-min load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} (mean ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)})\n`,
 )
-console.log('| framework | plain median s | per-test median s | ratio (medians) | ratio to neighbouring plain runs, min–max | runs ok (all tests passed) |')
+const runsOkHeader = planted
+  ? 'runs ok (plain: all tests passed; per-test: exactly the 2 planted tests failed, as leaks, explained)'
+  : 'runs ok (all tests passed)'
+console.log(`| framework | plain median s | per-test median s | ratio (medians) | ratio to neighbouring plain runs, min–max | ${runsOkHeader} |`)
 console.log('|---|---|---|---|---|---|')
 const breakdown = []
+const plantedTables = []
 const needsSnapshots = (r) => r.decision.some((d) => d.stage === 'confirm')
+const runOk = (r) => (planted && r.mode === 'per-test' ? r.planted?.ok === true : r.code === 0 && r.passed === testCount)
 for (const framework of frameworks) {
   const plain = results.filter((r) => r.framework === framework && r.mode === 'plain')
   const each = results.filter((r) => r.framework === framework && r.mode === 'per-test')
@@ -298,20 +393,47 @@ for (const framework of frameworks) {
   const em = median(each.map((r) => r.ms))
   // Each per-test run against the plain runs just before and after it (when there are).
   const pairs = each.map((e, i) => e.ms / ((plain[i].ms + (plain[i + 1] ?? plain[i]).ms) / 2))
-  const ok = [...plain, ...each].filter((r) => r.code === 0 && r.passed === testCount).length
+  const ok = [...plain, ...each].filter(runOk).length
   const name = framework === 'vitest' ? `Vitest ${versions.vitest}` : `Jest ${versions.jest}`
   console.log(`| ${name} | ${(pm / 1000).toFixed(2)} | ${(em / 1000).toFixed(2)} | **${(em / pm).toFixed(2)}×** | ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}× | ${ok}/${plain.length + each.length} |`)
+  if (planted) plantedTables.push({ name, each })
 
-  // Where the per-test time goes, from the reporters' records (all measured per-test runs).
+  // Where the per-test time goes, from the reporters' records (all measured per-test runs). Per-test
+  // mode screens a group of a file's tests together, and every test the group screen cleared
+  // carries that one screen's report: a check is a distinct report (same JSON) of one file in one run.
   const records = each.flatMap((r) => (r.report?.tests ?? []).filter((t) => t.source === 'each-test'))
-  const reports = records.map((t) => t.report).filter(Boolean)
+  const checks = []
+  let clearedByGroup = 0
+  let singleDecided = 0
+  for (const r of each) {
+    const byReport = new Map()
+    for (const t of (r.report?.tests ?? []).filter((t) => t.source === 'each-test' && t.report)) {
+      // A leak verdict is always a check of that test alone, even if two reports came out equal.
+      const key = t.verdict === 'leak' ? Symbol(t.name) : `${t.file}\0${JSON.stringify(t.report)}`
+      const check = byReport.get(key) ?? { report: t.report, tests: 0 }
+      check.tests++
+      byReport.set(key, check)
+    }
+    for (const check of byReport.values()) {
+      checks.push(check)
+      if (check.tests >= 2) clearedByGroup += check.tests
+      else singleDecided++
+    }
+  }
+  const reports = checks.map((c) => c.report)
+  const groupScreens = checks.filter((c) => c.tests >= 2).length
   const verdicts = {}
   for (const t of records) verdicts[t.verdict] = (verdicts[t.verdict] ?? 0) + 1
-  const sumCheckMs = reports.reduce((a, r) => a + r.durationMs, 0) / Math.max(1, each.length)
-  const sumGcMs = reports.reduce((a, r) => a + r.gc.gcTimeMs, 0) / Math.max(1, each.length)
+  const perRun = (x) => x / Math.max(1, each.length)
+  const sumCheckMs = perRun(reports.reduce((a, r) => a + r.durationMs, 0))
+  const sumGcMs = perRun(reports.reduce((a, r) => a + r.gc.gcTimeMs, 0))
   breakdown.push({
     name,
-    checks: records.length / Math.max(1, each.length),
+    checks: perRun(checks.length),
+    groupScreens: perRun(groupScreens),
+    singles: perRun(checks.length - groupScreens),
+    clearedByGroup: perRun(clearedByGroup),
+    singleDecided: perRun(singleDecided),
     verdicts: Object.entries(verdicts).map(([k, v]) => `${k} ${v}`).join(', '),
     checkMs: reports.map((r) => r.durationMs),
     forced: reports.map((r) => r.gc.forced),
@@ -326,13 +448,49 @@ for (const framework of frameworks) {
     extraMs: em - pm,
   })
 }
-console.log('\nWhere the per-test time goes (engine reports of every checked test, all measured per-test runs):\n')
-console.log('| framework | checks per run | verdicts | screened clean / needed heap snapshots | check ms per test, median (p95) | median ms: screened clean / with snapshots | screening estimate B/call, median | forced GCs per test, median | GC ms per test, median | calls per test, median | sum of check time per run | of which GC time | wall time added per run |')
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
+const num = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1))
+console.log('\nWhere the per-test time goes (distinct engine reports, i.e. checks, of all measured per-test runs; a group screen counts once, not once per test it cleared):\n')
+console.log('| framework | checks (group screens + single-test checks) per run | tests per run: cleared by a group screen / decided by a single-test check | verdicts (tests) | checks: screened clean / needed heap snapshots | check ms, median (p95) | check ms, median: screened clean / with snapshots | screening estimate B/call, median | forced GCs per check, median | GC ms per check, median | calls per check, median | sum of check time per run | of which GC time | wall time added per run |')
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
 const ms = (xs) => (xs.length ? q(xs, 0.5).toFixed(0) : '-')
 for (const b of breakdown) {
   console.log(
-    `| ${b.name} | ${b.checks} | ${b.verdicts || '-'} | ${b.screenedMs.length} / ${b.confirmedMs.length} | ${ms(b.checkMs)} (${q(b.checkMs, 0.95).toFixed(0)}) | ${ms(b.screenedMs)} / ${ms(b.confirmedMs)} | ${q(b.screenBpi, 0.5).toFixed(1)} | ${q(b.forced, 0.5)} | ${q(b.gcMs, 0.5).toFixed(0)} | ${q(b.calls, 0.5)} | ${(b.sumCheckMs / 1000).toFixed(1)} s | ${(b.sumGcMs / 1000).toFixed(1)} s (${((100 * b.sumGcMs) / Math.max(1, b.sumCheckMs)).toFixed(0)}%) | ${(b.extraMs / 1000).toFixed(1)} s |`,
+    `| ${b.name} | ${num(b.checks)} (${num(b.groupScreens)} + ${num(b.singles)}) | ${num(b.clearedByGroup)} / ${num(b.singleDecided)} | ${b.verdicts || '-'} | ${b.screenedMs.length} / ${b.confirmedMs.length} | ${ms(b.checkMs)} (${q(b.checkMs, 0.95).toFixed(0)}) | ${ms(b.screenedMs)} / ${ms(b.confirmedMs)} | ${q(b.screenBpi, 0.5).toFixed(1)} | ${q(b.forced, 0.5)} | ${q(b.gcMs, 0.5).toFixed(0)} | ${q(b.calls, 0.5)} | ${(b.sumCheckMs / 1000).toFixed(1)} s | ${(b.sumGcMs / 1000).toFixed(1)} s (${((100 * b.sumGcMs) / Math.max(1, b.sumCheckMs)).toFixed(0)}%) | ${(b.extraMs / 1000).toFixed(1)} s |`,
   )
 }
-console.log(`\n"sum of check time" adds the checks of all ${workers} workers; the wall time they add is about that sum / ${workers} when both workers stay busy.`)
+console.log(
+  `\nA check is one distinct engine report per file and run: the tests of a group screen that came out clean all carry its report ` +
+    `(a report shared by 2 or more tests is a group screen; a report of one test, and every leak, is a single-test check). ` +
+    `"sum of check time" adds the checks of all ${workers} workers; the wall time they add is about that sum / ${workers} when both workers stay busy.`,
+)
+
+if (planted) {
+  const perCall = (x) => (x >= 10 ? x.toFixed(0) : x.toFixed(1))
+  const typeText = (t) => `${t.name}${t.name === `(${t.nodeType})` ? '' : ` (${t.nodeType})`} ${perCall(t.countPerIteration)}/call, ${perCall(t.bytesPerIteration)} B/call`
+  const siteText = (s) => `${s.functionName || '(anonymous)'} (${s.file}:${s.line}:${s.column}) ${perCall(s.bytesPerIteration)} B/call`
+  const cell = (x) => String(x).replaceAll('|', '\\|')
+  for (const { name, each } of plantedTables) {
+    console.log(`\nPlanted leaks, ${name} (per-test runs):\n`)
+    console.log('| run | planted test | found (verdict leak) | named (record) | explained: retained types, top 2 | first allocation site | first retainer path | check ms | run ok |')
+    console.log('|---|---|---|---|---|---|---|---|---|')
+    const notFound = []
+    each.forEach((r, i) => {
+      for (const row of r.planted?.rows ?? []) {
+        const rep = row.report
+        const types = rep?.retainedTypes?.length ? rep.retainedTypes.slice(0, 2).map(typeText).join('; ') : '-'
+        const site = rep?.allocationSites?.[0] ? siteText(rep.allocationSites[0]) : '-'
+        const path = rep?.retainerPaths?.[0]?.text ?? '-'
+        const verdict = row.record ? row.record.verdict : 'no record'
+        console.log(
+          `| ${i} | ${row.plant.leak} (${row.plant.fileName}, test ${row.plant.test}) | ${row.found ? 'yes' : `**no** (${verdict})`} | ${cell(row.record?.name ?? '-')} | ${cell(types)} | ${cell(site)} | ${cell(path)} | ${rep?.durationMs ?? '-'} | ${r.planted.ok ? 'yes' : 'no'} |`,
+        )
+        if (!row.found) notFound.push({ run: i, row })
+      }
+      if (!r.planted?.ok) console.log(`\nrun ${i} not ok: ${r.planted?.problems.join('; ') ?? 'no planted check'}`)
+    })
+    for (const { run, row } of notFound) {
+      console.log(`\nrun ${run}, ${row.record?.name ?? row.plant.name}: NOT found (verdict ${row.record?.verdict ?? 'no record'}). ${row.report?.summary ?? ''}`)
+      for (const d of row.report?.decision ?? []) console.log(`  - ${d.stage}, ${d.iterations} calls, ${d.bytesPerIteration} B/call: ${d.outcome}. ${d.note}`)
+    }
+  }
+}
