@@ -50,11 +50,32 @@ const targetSamples = 64
  * microseconds): a whole test run in per-test mode allocates tens of KB.
  */
 const maxWindowSamples = 200_000
+/**
+ * Samples per window a screen-only check (a group of tests in per-test mode) may take when it
+ * allocates too much for maxWindowSamples at an interval that still sees its threshold. Measured on
+ * Jest groups (10 tests, 1 MB a run, mostly expect()'s matcher closures): sampling them that finely
+ * costs ~5 µs a sample, less than splitting them unscreened into checks that each pay their own
+ * warm-up and window.
+ */
+const maxGroupWindowSamples = 600_000
 const minInterval = 128
 
 /** Sampling interval for a window of `calls`: fine enough for the threshold, coarse enough to be cheap. */
 export function samplingInterval(threshold: number, calls: number, allocatedPerCall: number): number {
   return Math.max(minInterval, (threshold * calls) / targetSamples, (allocatedPerCall * calls) / maxWindowSamples)
+}
+
+/**
+ * The interval a screen samples at, or undefined when sampling cannot see a threshold-sized leak
+ * at a bearable cost. A screen-only check (a group of tests) that allocates too much for
+ * maxWindowSamples is sampled at the coarsest interval that still sees its threshold, up to
+ * maxGroupWindowSamples. Pure.
+ */
+export function screenInterval(threshold: number, calls: number, allocatedPerCall: number, screenOnly: boolean): number | undefined {
+  let interval = samplingInterval(threshold, calls, allocatedPerCall)
+  const coarsestSeeing = Math.max(minInterval, (threshold * calls) / minExpectedSamples)
+  if (screenOnly && interval > coarsestSeeing && (allocatedPerCall * calls) / coarsestSeeing <= maxGroupWindowSamples) interval = coarsestSeeing
+  return (threshold * calls) / interval >= minExpectedSamples ? interval : undefined
 }
 
 export async function screenStage(input: ScreenStageInput): Promise<ScreenStageResult> {
@@ -65,8 +86,8 @@ export async function screenStage(input: ScreenStageInput): Promise<ScreenStageR
     input.findings.warmup += made
     return made
   }, input.gc.minor)
-  const interval = samplingInterval(opts.threshold, calls, rate)
-  if ((opts.threshold * calls) / interval >= minExpectedSamples) {
+  const interval = screenInterval(opts.threshold, calls, rate, input.survivorsOnly === true)
+  if (interval !== undefined) {
     const result = await screenBySurvivors(input, interval)
     if (result) return result
   }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { countSurvivors, scaled } from '../../src/run/survivors.js'
-import { samplingInterval } from '../../src/run/screen-stage.js'
+import { samplingInterval, screenInterval } from '../../src/run/screen-stage.js'
 
 const root = '/proj/node_modules/@leakproof/core'
 let nextId = 1
@@ -66,5 +66,20 @@ describe('samplingInterval', () => {
     [4, 2000, 100_000, 1000],
   ])('threshold %d, %d calls, %d B a call: 1 sample per %d B', (threshold, calls, allocated, interval) => {
     expect(samplingInterval(threshold, calls, allocated)).toBe(interval)
+  })
+})
+
+describe('screenInterval', () => {
+  test('a subject sampling can afford: the sampling interval', () => {
+    expect(screenInterval(4, 4000, 200, false)).toBe(250)
+    expect(screenInterval(16, 100, 30_000, true)).toBe(128)
+  })
+
+  test('too much allocation for a threshold leak to show: none, unless a group can be sampled finer', () => {
+    // 1 MB a run (a Jest file of 10 tests), 100 runs, 16 B a run: 200 B still sees it (8 samples).
+    expect(screenInterval(16, 100, 1_000_000, false)).toBeUndefined()
+    expect(screenInterval(16, 100, 1_000_000, true)).toBe(200)
+    // 2 MB a run would need a million samples a window: split instead.
+    expect(screenInterval(16, 100, 2_000_000, true)).toBeUndefined()
   })
 })
