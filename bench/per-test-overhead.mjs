@@ -2,7 +2,7 @@
 // Vitest and Jest CLIs plain and in per-test leak mode, alternating, in one run.
 //   node bench/per-test-overhead.mjs [--runs 3] [--plain-runs runs+1] [--warmup 1] [--files 10]
 //                                    [--tests 10] [--workers 2] [--framework both|vitest|jest]
-//                                    [--planted]
+//                                    [--planted | --sensitivity]
 // The order is plain, per-test, plain, per-test, ..., plain: every per-test run sits between two
 // plain runs (its ratio is to their mean). Warm-up runs are plain only (Vite's transforms, Jest's
 // haste map and babel cache); a per-test run costs minutes, its cold caches cost a second or two.
@@ -26,6 +26,17 @@
 // two planted tests and no other test have verdict leak, and each planted report names what the
 // user wrote (an allocation site or retainer path in src/lib.js or the test file, or retained
 // types). A table after the others says, per planted test, whether it was found and how explained.
+//
+// --sensitivity plants leaks of graded size instead, one leaking test in each of the first 7 files
+// (fewer with fewer files), at a different position in each file, through functions of src/lib.js:
+// a small object { id } kept in a module-level array every run, every 2, 4 and 8 runs (a module-level
+// counter decides), a small integer pushed to a module-level array every run, a new 32-char string
+// kept every run, a closure kept every run in a module-level Set (listener-like). Their titles say
+// `(sens: <kind>)`; every other test (the remaining tests of those files and all tests of the other
+// files) is clean. Plain runs must still pass every test; a per-test run is ok when no clean test
+// has verdict leak (small leaks below the screen's threshold are expected to go unseen: that is the
+// curve). A table per framework says, per kind, how often it was detected over the per-test runs and
+// how long its deciding check took, and how many clean tests were flagged (false positives).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -44,6 +55,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     framework: { type: 'string', default: 'both' },
     planted: { type: 'boolean', default: false },
+    sensitivity: { type: 'boolean', default: false },
   },
 })
 const runs = Number(values.runs)
@@ -54,6 +66,8 @@ const testsPerFile = Number(values.tests)
 const workers = Number(values.workers)
 const frameworks = values.framework === 'both' ? ['vitest', 'jest'] : [values.framework]
 const planted = values.planted
+const sensitivity = values.sensitivity
+if (planted && sensitivity) throw new Error('--planted and --sensitivity are exclusive')
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(here, '..')
@@ -167,8 +181,87 @@ if (planted) {
   }
 }
 const plantedTest = (f, t) => plantedAt.find((p) => p.file === f && p.test === t)
-const libraryExports = planted ? [...libraryNames, ...plantedNames] : libraryNames
-const librarySource = planted ? library + plantedLibrary : library
+
+// --sensitivity: leaks of graded size per test run, one leaking test per file.
+const sensLibrary = `
+const records = []
+function keepRecord(id) {
+  const record = { id }
+  records.push(record)
+  return record
+}
+let calls2 = 0
+const records2 = []
+function keepEvery2(id) {
+  const record = { id }
+  if (++calls2 % 2 === 0) records2.push(record)
+  return record
+}
+let calls4 = 0
+const records4 = []
+function keepEvery4(id) {
+  const record = { id }
+  if (++calls4 % 4 === 0) records4.push(record)
+  return record
+}
+let calls8 = 0
+const records8 = []
+function keepEvery8(id) {
+  const record = { id }
+  if (++calls8 % 8 === 0) records8.push(record)
+  return record
+}
+const counts = []
+function countVisit(id) {
+  counts.push(id % 100)
+  return counts.length
+}
+const tokens = []
+function issueToken(id) {
+  const token = ('token-' + id + '-').padEnd(32, 'abcdefgh').toUpperCase()
+  tokens.push(token)
+  return token
+}
+const handlers = new Set()
+function onChange(id) {
+  const handler = () => id
+  handlers.add(handler)
+  return handler
+}
+`
+const sensNames = ['keepRecord', 'keepEvery2', 'keepEvery4', 'keepEvery8', 'countVisit', 'issueToken', 'onChange']
+/**
+ * The graded leaks, largest first among the objects. `bytes`: retained heap per test run, as measured
+ * in a plain loop on Node 20 x64 (no pointer compression: 8-byte slots; an array slot grows the
+ * backing store by 1.5x, so a slot costs 8-12 B): a `{ id }` is 32 B + its array slot, a Smi is its
+ * array slot alone, a 32-char one-byte string 48 B + slot, a closure over `id` a JSFunction, its
+ * context and a Set entry.
+ */
+const sensKinds = [
+  { kind: 'object/run', bytes: '≈ 40', make: (n) => [`keeps a record (sens: object/run) (${n})`, `const record = keepRecord(${n})\n    expect(record.id).toBe(${n})`] },
+  { kind: 'object/2 runs', bytes: '≈ 20', make: (n) => [`keeps every 2nd record (sens: object/2 runs) (${n})`, `const record = keepEvery2(${n})\n    expect(record.id).toBe(${n})`] },
+  { kind: 'object/4 runs', bytes: '≈ 10', make: (n) => [`keeps every 4th record (sens: object/4 runs) (${n})`, `const record = keepEvery4(${n})\n    expect(record.id).toBe(${n})`] },
+  { kind: 'object/8 runs', bytes: '≈ 5', make: (n) => [`keeps every 8th record (sens: object/8 runs) (${n})`, `const record = keepEvery8(${n})\n    expect(record.id).toBe(${n})`] },
+  { kind: 'int/run', bytes: '≈ 8 (8–12)', make: (n) => [`counts a visit (sens: int/run) (${n})`, `const count = countVisit(${n})\n    expect(count).toBeGreaterThan(0)`] },
+  { kind: 'string/run', bytes: '≈ 56', make: (n) => [`issues a token (sens: string/run) (${n})`, `const token = issueToken(${n})\n    expect(token).toHaveLength(32)\n    expect(token.startsWith('TOKEN-${n}-')).toBe(true)`] },
+  { kind: 'closure/run', bytes: '≈ 128', make: (n) => [`registers a change handler (sens: closure/run) (${n})`, `const handler = onChange(${n})\n    expect(handler()).toBe(${n})`] },
+]
+/** Where the graded leaks go: kind k in file k, at test (3k + 1) mod tests (1, 4, 7, 0, 3, 6, 9 with 10 tests). */
+const sensAt = []
+if (sensitivity) {
+  if (testsPerFile < 1) throw new Error(`--sensitivity needs at least 1 test per file, got --tests ${testsPerFile}`)
+  if (fileCount < sensKinds.length) process.stderr.write(`--sensitivity: ${fileCount} files, so only ${fileCount} of the ${sensKinds.length} kinds are planted (one per file); not planted: ${sensKinds.slice(fileCount).map((k) => k.kind).join(', ')}\n`)
+  sensKinds.slice(0, fileCount).forEach((k, file) => {
+    const test = (3 * file + 1) % testsPerFile
+    const n = file * testsPerFile + test
+    const title = k.make(n)[0]
+    const fileName = `module-${String(file).padStart(2, '0')}.test.js`
+    sensAt.push({ ...k, file, test, n, title, fileName, name: `module ${file} > ${title}` })
+  })
+}
+const sensTest = (f, t) => sensAt.find((p) => p.file === f && p.test === t)
+const libraryExports = planted ? [...libraryNames, ...plantedNames] : sensitivity ? [...libraryNames, ...sensNames] : libraryNames
+const librarySource = planted ? library + plantedLibrary : sensitivity ? library + sensLibrary : library
 
 /** Ten kinds of small clean test; `n` varies the data so no two tests are identical. */
 const kinds = [
@@ -193,7 +286,8 @@ function testFile(fileIndex, framework) {
   for (let t = 0; t < testsPerFile; t++) {
     const n = fileIndex * testsPerFile + t
     const plant = plantedTest(fileIndex, t)
-    const [title, code] = plant ? plantedKinds[plant.kind](n) : kinds[(t + fileIndex) % kinds.length](n)
+    const sens = sensTest(fileIndex, t)
+    const [title, code] = plant ? plantedKinds[plant.kind](n) : sens ? sens.make(n) : kinds[(t + fileIndex) % kinds.length](n)
     const async = code.includes('await') ? 'async ' : ''
     body.push(`  test('${title}', ${async}() => {\n    ${code}\n  })`)
   }
@@ -289,16 +383,18 @@ function runOnce(framework, mode, label) {
       const passed = output.match(/Tests:?\s+(\d+) passed/)
       const result = { framework, mode, ms, code, passed: passed ? Number(passed[1]) : undefined, output }
       if (mode === 'per-test' && existsSync(report)) result.report = JSON.parse(readFileSync(report, 'utf8'))
-      if (planted) {
+      if (planted || sensitivity) {
         // The CLI's own tally (Vitest `Tests  2 failed | 98 passed (100)`, Jest `Tests: 2 failed, 98 passed, 100 total`).
         const tally = output.match(/^\s*Tests:?\s+(.*)$/m)?.[1] ?? ''
         result.tally = { passed: Number(tally.match(/(\d+) passed/)?.[1] ?? 0), failed: Number(tally.match(/(\d+) failed/)?.[1] ?? 0) }
-        if (mode === 'per-test') result.planted = checkPlanted(result)
+        if (mode === 'per-test' && planted) result.planted = checkPlanted(result)
+        if (mode === 'per-test' && sensitivity) result.sensitivity = checkSensitivity(result)
       }
-      // A planted per-test run is meant to fail: its output is shown only when it failed otherwise.
-      const expected = result.planted?.ok === true
+      // A planted (or sensitivity) per-test run is meant to fail: its output is shown only when it failed otherwise.
+      const expected = result.planted?.ok === true || result.sensitivity?.ok === true
       if (code !== 0 && !expected) process.stderr.write(`\n!! ${framework} ${mode} exited ${code}:\n${output.slice(-3000)}\n`)
       if (result.planted && !result.planted.ok) process.stderr.write(`\n!! ${framework} ${mode} planted leaks: ${result.planted.problems.join('; ')}\n`)
+      if (result.sensitivity && !result.sensitivity.ok) process.stderr.write(`\n!! ${framework} ${mode} sensitivity: ${result.sensitivity.problems.join('; ')}\n`)
       resolve(result)
     })
   })
@@ -332,6 +428,37 @@ function checkPlanted(result) {
   return { ok: problems.length === 0, rows, problems }
 }
 
+/**
+ * --sensitivity, one per-test run: per graded leak, its record (detected when verdict leak) and how
+ * its deciding check was shared (a group screen's report is carried by every test it cleared); every
+ * other test is clean, and flagged when its verdict is leak. ok when there is a record per test, no
+ * clean test is flagged and the CLI failed exactly the tests with verdict leak.
+ */
+function checkSensitivity(result) {
+  const records = (result.report?.tests ?? []).filter((t) => t.source === 'each-test')
+  const problems = []
+  if (!result.report) problems.push('no reporter JSON')
+  const sharing = new Map()
+  for (const t of records) if (t.report) sharing.set(`${t.file}\0${JSON.stringify(t.report)}`, (sharing.get(`${t.file}\0${JSON.stringify(t.report)}`) ?? 0) + 1)
+  const decidedBy = (t) => (!t.report ? 'no report' : t.verdict !== 'leak' && sharing.get(`${t.file}\0${JSON.stringify(t.report)}`) >= 2 ? 'group' : 'single')
+  const rows = sensAt.map((p) => {
+    const record = records.find((t) => t.file.endsWith(`test/${p.fileName}`) && t.name.includes(p.title))
+    if (!record) problems.push(`no record for sensitivity test "${p.name}"`)
+    return { plant: p, record, report: record?.report, detected: record?.verdict === 'leak', decidedBy: record ? decidedBy(record) : '-' }
+  })
+  const sensRecords = new Set(rows.map((r) => r.record).filter(Boolean))
+  const clean = records.filter((t) => !sensRecords.has(t))
+  const flagged = clean.filter((t) => t.verdict === 'leak').map((t) => ({ record: t, decidedBy: decidedBy(t) }))
+  for (const { record } of flagged) problems.push(`clean test "${record.name}" (${record.file}) has verdict leak`)
+  const testCount = fileCount * testsPerFile
+  if (result.report && records.length !== testCount) problems.push(`${records.length} per-test records, not ${testCount}`)
+  const leaks = records.filter((t) => t.verdict === 'leak').length
+  if (result.tally && result.tally.failed !== leaks) problems.push(`the CLI counted ${result.tally.failed} failed tests, ${leaks} have verdict leak`)
+  const verdicts = {}
+  for (const t of clean) verdicts[t.verdict] = (verdicts[t.verdict] ?? 0) + 1
+  return { ok: problems.length === 0, rows, clean: clean.length, cleanVerdicts: verdicts, flagged, problems }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const q = (xs, p) => {
@@ -355,7 +482,11 @@ const step = async (framework, mode, label, measured) => {
   r.index = done
   done++
   const tally = r.tally ? `, ${r.tally.passed} passed, ${r.tally.failed} failed` : r.passed !== undefined ? `, ${r.passed} passed` : ''
-  const plants = r.planted ? `, planted leaks found ${r.planted.rows.filter((x) => x.found).length}/${plantedAt.length}${r.planted.ok ? ' (ok)' : ' (NOT ok)'}` : ''
+  const plants = r.planted
+    ? `, planted leaks found ${r.planted.rows.filter((x) => x.found).length}/${plantedAt.length}${r.planted.ok ? ' (ok)' : ' (NOT ok)'}`
+    : r.sensitivity
+      ? `, graded leaks detected ${r.sensitivity.rows.filter((x) => x.detected).length}/${sensAt.length}, clean tests flagged ${r.sensitivity.flagged.length}/${r.sensitivity.clean}${r.sensitivity.ok ? ' (ok)' : ' (NOT ok)'}`
+      : ''
   process.stderr.write(`[${done}/${total}] ${framework} ${mode} ${label}: ${(r.ms / 1000).toFixed(1)} s, exit ${r.code}${tally}${plants}, load ${loadavg()[0].toFixed(2)}\n`)
   if (measured) results.push(r)
 }
@@ -379,24 +510,31 @@ console.log(
 )
 const runsOkHeader = planted
   ? 'runs ok (plain: all tests passed; per-test: exactly the 2 planted tests failed, as leaks, explained)'
-  : 'runs ok (all tests passed)'
+  : sensitivity
+    ? 'runs ok (plain: all tests passed; per-test: no clean test flagged, failures = leak verdicts)'
+    : 'runs ok (all tests passed)'
 console.log(`| framework | plain median s | per-test median s | ratio (medians) | ratio to neighbouring plain runs, min–max | ${runsOkHeader} |`)
 console.log('|---|---|---|---|---|---|')
 const breakdown = []
 const plantedTables = []
+const sensTables = []
 const needsSnapshots = (r) => r.decision.some((d) => d.stage === 'confirm')
-const runOk = (r) => (planted && r.mode === 'per-test' ? r.planted?.ok === true : r.code === 0 && r.passed === testCount)
+const runOk = (r) =>
+  planted && r.mode === 'per-test' ? r.planted?.ok === true : sensitivity && r.mode === 'per-test' ? r.sensitivity?.ok === true : r.code === 0 && r.passed === testCount
 for (const framework of frameworks) {
   const plain = results.filter((r) => r.framework === framework && r.mode === 'plain')
   const each = results.filter((r) => r.framework === framework && r.mode === 'per-test')
   const pm = median(plain.map((r) => r.ms))
   const em = median(each.map((r) => r.ms))
-  // Each per-test run against the plain runs just before and after it (when there are).
-  const pairs = each.map((e, i) => e.ms / ((plain[i].ms + (plain[i + 1] ?? plain[i]).ms) / 2))
+  // Each per-test run against the plain runs just before and after it (when there are; with fewer
+  // plain than per-test runs, the last plain run stands in for the missing ones).
+  const plainNear = (i) => plain[Math.min(i, plain.length - 1)]
+  const pairs = plain.length ? each.map((e, i) => e.ms / ((plainNear(i).ms + plainNear(i + 1).ms) / 2)) : []
   const ok = [...plain, ...each].filter(runOk).length
   const name = framework === 'vitest' ? `Vitest ${versions.vitest}` : `Jest ${versions.jest}`
   console.log(`| ${name} | ${(pm / 1000).toFixed(2)} | ${(em / 1000).toFixed(2)} | **${(em / pm).toFixed(2)}×** | ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}× | ${ok}/${plain.length + each.length} |`)
   if (planted) plantedTables.push({ name, each })
+  if (sensitivity) sensTables.push({ name, each })
 
   // Where the per-test time goes, from the reporters' records (all measured per-test runs). Per-test
   // mode screens a group of a file's tests together, and every test the group screen cleared
@@ -492,5 +630,43 @@ if (planted) {
       console.log(`\nrun ${run}, ${row.record?.name ?? row.plant.name}: NOT found (verdict ${row.record?.verdict ?? 'no record'}). ${row.report?.summary ?? ''}`)
       for (const d of row.report?.decision ?? []) console.log(`  - ${d.stage}, ${d.iterations} calls, ${d.bytesPerIteration} B/call: ${d.outcome}. ${d.note}`)
     }
+  }
+}
+
+if (sensitivity) {
+  const perCall = (x) => (x >= 10 ? x.toFixed(0) : x.toFixed(1))
+  const typeText = (t) => `${t.name}${t.name === `(${t.nodeType})` ? '' : ` (${t.nodeType})`} ${perCall(t.countPerIteration)}/call, ${perCall(t.bytesPerIteration)} B/call`
+  const siteText = (s) => `${s.functionName || '(anonymous)'} (${s.file}:${s.line}:${s.column}) ${perCall(s.bytesPerIteration)} B/call`
+  const cell = (x) => String(x).replaceAll('|', '\\|')
+  const tally = (xs) => Object.entries(xs.reduce((a, x) => ((a[x] = (a[x] ?? 0) + 1), a), {})).map(([k, v]) => `${k} ${v}`).join(', ')
+  for (const { name, each } of sensTables) {
+    const n = each.length
+    console.log(`\nSensitivity, ${name} (${n} per-test run${n === 1 ? '' : 's'}; one graded leak per file, screen threshold 16 B per run of the group):\n`)
+    console.log('| kind | approx bytes/run | test (file, position) | detected x/N | verdicts | deciding check: group screen / single test | engine estimate B/run, median | median check ms of the deciding check |')
+    console.log('|---|---|---|---|---|---|---|---|')
+    sensAt.forEach((p, i) => {
+      const rows = each.map((r) => r.sensitivity?.rows[i]).filter(Boolean)
+      const reports = rows.map((r) => r.report).filter(Boolean)
+      const bpi = reports.map((r) => r.bytesPerIteration)
+      console.log(
+        `| ${p.kind} | ${p.bytes} | ${p.fileName}, test ${p.test} | ${rows.filter((r) => r.detected).length}/${n} | ${tally(rows.map((r) => r.record?.verdict ?? 'no record'))} | ${rows.filter((r) => r.decidedBy === 'group').length} / ${rows.filter((r) => r.decidedBy === 'single').length} | ${bpi.length ? perCall(median(bpi)) : '-'} | ${reports.length ? median(reports.map((r) => r.durationMs)).toFixed(0) : '-'} |`,
+      )
+    })
+    const flagged = each.reduce((a, r) => a + (r.sensitivity?.flagged.length ?? 0), 0)
+    const clean = each.reduce((a, r) => a + (r.sensitivity?.clean ?? 0), 0)
+    const cleanVerdicts = {}
+    for (const r of each) for (const [k, v] of Object.entries(r.sensitivity?.cleanVerdicts ?? {})) cleanVerdicts[k] = (cleanVerdicts[k] ?? 0) + v
+    console.log(`\nclean tests flagged: ${flagged} of ${clean} (false positives; clean test records over ${n} run${n === 1 ? '' : 's'}, verdicts: ${Object.entries(cleanVerdicts).map(([k, v]) => `${k} ${v}`).join(', ') || '-'})`)
+    each.forEach((r, i) => {
+      if (!r.sensitivity?.ok) console.log(`\nrun ${i} not ok: ${r.sensitivity?.problems.join('; ') ?? 'no sensitivity check'}`)
+      for (const { record, decidedBy } of r.sensitivity?.flagged ?? []) {
+        const rep = record.report
+        console.log(`\nrun ${i}, FALSE POSITIVE ${record.name} (${record.file}, decided by a ${decidedBy} check, ${rep?.durationMs ?? '-'} ms): ${rep?.summary ?? ''}`)
+        for (const d of rep?.decision ?? []) console.log(`  - ${d.stage}, ${d.iterations} calls, ${d.bytesPerIteration} B/call: ${d.outcome}. ${d.note}`)
+        for (const t of rep?.retainedTypes ?? []) console.log(`  retained: ${cell(typeText(t))}`)
+        for (const s of rep?.allocationSites ?? []) console.log(`  allocated: ${cell(siteText(s))}`)
+        for (const path of rep?.retainerPaths ?? []) console.log(`  path: ${path.text}`)
+      }
+    })
   }
 }

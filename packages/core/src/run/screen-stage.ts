@@ -149,7 +149,7 @@ async function screenBySurvivors(input: ScreenStageInput, interval: number): Pro
       series.add(window.marks[r]!, { ...window.readings[r]!, heap: cumulative })
     }
     findings.series = series
-    return screenSurvivors(series, count.largest, opts.threshold)
+    return screenSurvivors(series, count.largest, opts.threshold, input.survivorsOnly === true)
   }
   // Reading the profile collects fully (V8 does it), once. Before it, real macrotasks: V8 keeps
   // WeakRef targets alive until the job that created or dereferenced them ends, and a loop of

@@ -87,6 +87,19 @@ describe('screenSurvivors', () => {
     expect(screenSurvivors(survivors([0, 0, 0, 60e3, 0, 0, 35e3, 0, 60e3, 0]), 35e3, 4).heapStepOnly).toBe(false)
   })
 
+  test('a screen-only check (a group of tests) is suspect when its survivors, the largest aside, reach the threshold', () => {
+    // About one sample a round, in lumps: the median round is empty, the window holds 1.4x the threshold.
+    const lumpy = [0, 4400, 0, 0, 8800, 0, 4400, 0, 4400, 0]
+    expect(screenSurvivors(survivors(lumpy), 4400, 4).heapSuspect).toBe(false)
+    expect(screenSurvivors(survivors(lumpy), 4400, 4, true).heapSuspect).toBe(true)
+    // One large object and little else stays a step alone (screened again, not split).
+    const step = screenSurvivors(survivors([0, 0, 0, 0, 0, 0, 35e3, 0, 0, 900]), 35e3, 4, true)
+    expect(step.heapSuspect).toBe(true)
+    expect(step.heapStepOnly).toBe(true)
+    // Clean groups keep a few samples: below the threshold, the largest aside.
+    expect(screenSurvivors(survivors([0, 0, 900, 0, 0, 0, 0, 0, 900, 0]), 900, 4, true).heapSuspect).toBe(false)
+  })
+
   test('the heap rate is the survivors per call over the window', () => {
     const result = screenSurvivors(survivors(Array(10).fill(4000)), 100, 4)
     expect(result.heapSlope).toBe(10)
