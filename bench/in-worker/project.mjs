@@ -14,16 +14,21 @@ export const leakReportPattern = /Leak: the subject retained [\d.]+ [KM]?B\/call
 
 /**
  * The checks of one run, in order: the first clean check of the process, `later` more of the same
- * subject, `realistic` checks of a second clean subject, then the leaky check (last, so the array
- * it grows does not sit in the heap of the clean checks).
+ * subject, `realistic` checks of the other clean subject, then the leaky check (last, so the array
+ * it grows does not sit in the heap of the clean checks). `first: 'realistic'` swaps the two clean
+ * subjects: the first and later checks are of the realistic one (JSON round-trip, bounded cache).
  */
-export function checkList({ later, realistic }) {
-  const checks = [{ id: 'session-1', role: 'first', subject: 'cleanSession', title: 'clean Session check 1 (first in the process)' }]
+export function checkList({ later, realistic, first = 'session' }) {
+  const main = first === 'realistic'
+    ? { subject: 'cleanRealistic', name: 'realistic (JSON round-trip, bounded Map cache)' }
+    : { subject: 'cleanSession', name: 'Session' }
+  const other = first === 'realistic' ? { subject: 'cleanSession', name: 'Session' } : { subject: 'cleanRealistic', name: 'realistic (JSON round-trip, bounded Map cache)' }
+  const checks = [{ id: 'first-1', role: 'first', subject: main.subject, title: `clean ${main.name} check 1 (first in the process)` }]
   for (let i = 0; i < later; i++) {
-    checks.push({ id: `session-${i + 2}`, role: 'later', subject: 'cleanSession', title: `clean Session check ${i + 2}` })
+    checks.push({ id: `first-${i + 2}`, role: 'later', subject: main.subject, title: `clean ${main.name} check ${i + 2}` })
   }
   for (let i = 0; i < realistic; i++) {
-    checks.push({ id: `realistic-${i + 1}`, role: 'realistic', subject: 'cleanRealistic', title: `clean realistic check ${i + 1} (JSON round-trip, bounded Map cache)` })
+    checks.push({ id: `other-${i + 1}`, role: 'realistic', subject: other.subject, title: `clean ${other.name} check ${i + 1} (after the others)` })
   }
   checks.push({ id: 'leaky', role: 'leaky', subject: 'leaky', title: 'leaky check through .not.toLeak() (expected to fail)' })
   return checks

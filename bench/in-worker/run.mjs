@@ -1,6 +1,6 @@
 // What a leak check costs inside a test worker, next to the same checks in a bare Node process.
 //   node bench/in-worker/run.mjs [--runs 1] [--only bare,vitest-node,vitest-jsdom,jest]
-//                                [--later 4] [--realistic 2] [--test-timeout 120000]
+//                                [--later 4] [--realistic 2] [--first session|realistic] [--test-timeout 120000]
 //                                [--jsdom 29.1.1] [--json out.json] [--keep]
 //
 // The packages as a user gets them: `npm pack` of @leakproof/core, @leakproof/vitest and
@@ -53,6 +53,7 @@ try {
       only: { type: 'string', default: allEnvironments.join(',') },
       later: { type: 'string', default: '4' },
       realistic: { type: 'string', default: '2' },
+      first: { type: 'string', default: 'session' },
       'test-timeout': { type: 'string', default: '120000' },
       jsdom: { type: 'string', default: '29.1.1' },
       json: { type: 'string' },
@@ -61,7 +62,7 @@ try {
     },
   }))
 } catch (error) {
-  fail(`${error.message}\nUsage: node bench/in-worker/run.mjs [--runs N] [--only ${allEnvironments.join(',')}] [--later 4] [--realistic 2] [--test-timeout 120000] [--jsdom 29.1.1] [--json file] [--keep]`)
+  fail(`${error.message}\nUsage: node bench/in-worker/run.mjs [--runs N] [--only ${allEnvironments.join(',')}] [--later 4] [--realistic 2] [--first session|realistic] [--test-timeout 120000] [--jsdom 29.1.1] [--json file] [--keep]`)
 }
 if (values.help) {
   console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\nimport ')[0])
@@ -75,6 +76,8 @@ const positiveInt = (name, min = 1) => {
 const runs = positiveInt('runs')
 const later = positiveInt('later')
 const realistic = positiveInt('realistic', 0)
+const first = values.first
+if (first !== 'session' && first !== 'realistic') fail(`--first must be session or realistic, got ${first}`)
 const testTimeoutMs = positiveInt('test-timeout', 1000)
 // The engine's own watchdog (default 60 s) sits a little under the framework's test timeout, so a
 // slow check is measured to the end instead of being cut off at 60 s.
@@ -222,7 +225,7 @@ writeFileSync(
   join(project, 'package.json'),
   JSON.stringify({ name: 'leakproof-bench-in-worker', private: true, version: '0.0.0', devDependencies }, null, 2),
 )
-for (const [name, text] of Object.entries(projectFiles({ later, realistic, checkTimeoutMs, testTimeoutMs }))) {
+for (const [name, text] of Object.entries(projectFiles({ later, realistic, first, checkTimeoutMs, testTimeoutMs }))) {
   mkdirSync(dirname(join(project, name)), { recursive: true })
   writeFileSync(join(project, name), text)
 }
@@ -259,7 +262,7 @@ const jestBin = (() => {
 // ------------------------------------------------------------------------------------------------
 // One environment, one fresh process tree.
 
-const checks = checkList({ later, realistic })
+const checks = checkList({ later, realistic, first })
 const cleanTitles = checks.filter((c) => c.role !== 'leaky').map((c) => c.title)
 const leakyTitle = checks.find((c) => c.role === 'leaky').title
 // Worst case: every check runs into its test timeout; plus start-up.
@@ -441,7 +444,7 @@ const lines = []
 const out = (line = '') => lines.push(line)
 out()
 out(
-  `Node ${process.version}, ${runs} run${runs === 1 ? '' : 's'} (fresh processes), per environment: 1 first + ${later} later clean Session checks, ` +
+  `Node ${process.version}, ${runs} run${runs === 1 ? '' : 's'} (fresh processes), per environment: 1 first + ${later} later clean ${first === 'realistic' ? 'realistic' : 'Session'} checks, ` +
     `${realistic} realistic clean check${realistic === 1 ? '' : 's'}, 1 leaky check; default engine options (watchdog ${checkTimeoutMs / 1000} s, test timeout ${testTimeoutMs / 1000} s). ` +
     `Times measured inside the process that ran the check.`,
 )
