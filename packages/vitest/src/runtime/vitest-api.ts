@@ -38,6 +38,8 @@ export interface TaskLike {
   location?: { line: number; column: number }
   onFinished?: HookFn[]
   onFailed?: HookFn[]
+  /** Async assertions of the run (`.resolves` / `.rejects`), awaited when the test ends. */
+  promises?: unknown[]
 }
 
 export interface SuiteHooks {
@@ -115,11 +117,30 @@ export function enterTest(task: TaskLike): () => void {
   const state = workerState()
   const expectState = expect.getState() as { currentTestName?: string }
   const previous = { current: state?.current, name: expectState.currentTestName }
+  // The test whose run the check is in: the global expect() files `.resolves` / `.rejects`
+  // assertions on Vitest's running test (a callback in onFinished, the promise in promises), which
+  // a repeat of another test cannot change. What a repeat added there is taken off again.
+  const host = previous.current as Partial<Pick<TaskLike, 'onFinished' | 'onFailed' | 'promises'>> | undefined
+  const hostLists = host && host !== (task as unknown) ? listLengths(host) : undefined
   if (state) state.current = task as unknown as WorkerStateLike['current']
   expect.setState({ currentTestName: testName(task) })
   return () => {
     if (state) state.current = previous.current
     expect.setState({ currentTestName: previous.name })
+    if (host && hostLists) trimLists(host, hostLists)
+  }
+}
+
+type HostLists = Partial<Record<'onFinished' | 'onFailed' | 'promises', unknown[]>>
+
+function listLengths(host: HostLists): Record<keyof HostLists, number | undefined> {
+  return { onFinished: host.onFinished?.length, onFailed: host.onFailed?.length, promises: host.promises?.length }
+}
+
+function trimLists(host: HostLists, lengths: Record<keyof HostLists, number | undefined>): void {
+  for (const key of ['onFinished', 'onFailed', 'promises'] as const) {
+    const list = host[key]
+    if (Array.isArray(list)) list.length = Math.min(list.length, lengths[key] ?? 0)
   }
 }
 
