@@ -22,8 +22,15 @@ const clean = [
   'assertions: expect.hasAssertions() with the context expect',
   'async assertions: .resolves and .rejects, not the last test of its file',
   'async assertions: the last test of its file',
+  'snapshots: toMatchSnapshot and toMatchInlineSnapshot, not the last test of its file',
+  'snapshots: the last test of its file',
 ]
-const leaky = ['leaky: keeps every mock it makes in a module-level array', 'leaky: calls a spy that is never cleared', 'leaky: keeps what it validates']
+const leaky = [
+  'leaky: keeps every mock it makes in a module-level array',
+  'leaky: calls a spy that is never cleared',
+  'leaky: keeps what it validates',
+  'leaky: keeps what it snapshots',
+]
 
 /** Every selected clean test passes with a clean record; every leaky one fails with the report. */
 export function checkFrameworkRun(run: RunResult, selected: { clean: string[]; leaky: string[] }, major: 3 | 4 | 5): void {
@@ -50,13 +57,14 @@ export function checkFrameworkRun(run: RunResult, selected: { clean: string[]; l
 const pattern = (names: string[]) => `^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`
 
 describe('per-test mode and Vitest machinery', () => {
-  // The async-assertions file has a leak, so its group screen is split and its first test gets a
-  // check of its own, repeated inside the file's last test: Vitest files the global expect()'s
-  // .resolves/.rejects on that last test, and without the handling the first test failed as a leak.
-  test('Vitest 4: a vi.fn() per run passes, a mock kept in a module-level array fails; .resolves/.rejects pass beside a leak', async () => {
-    const selected = { clean: ['mocks: vi.fn() in the body', clean.at(-2)!, clean.at(-1)!], leaky: [leaky[0]!, leaky[2]!] }
+  // The async-assertions and snapshots files have a leak, so their group screens are split and
+  // their first tests get checks of their own, repeated inside the file's last test: Vitest files
+  // the global expect()'s .resolves/.rejects and snapshots on that last test, and without the
+  // handling the first tests failed (a leak; a snapshot mismatch on run 2).
+  test('Vitest 4: a vi.fn() per run passes, a mock kept in a module-level array fails; .resolves/.rejects and snapshots pass beside a leak', async () => {
+    const selected = { clean: ['mocks: vi.fn() in the body', ...clean.slice(-4)], leaky: [leaky[0]!, leaky[2]!, leaky[3]!] }
     const run = await runVitest(vitest4, 'each-test-framework', {
-      args: ['files/mocks.test.ts', 'files/async-assertions.test.ts', '-t', pattern([...selected.clean, ...selected.leaky])],
+      args: ['files/mocks.test.ts', 'files/async-assertions.test.ts', 'files/snapshots.test.ts', '-t', pattern([...selected.clean, ...selected.leaky])],
       timeoutMs: 400_000,
     })
     // Tests left out by -t are reported as skipped: only the two selected ran.

@@ -124,10 +124,44 @@ export function enterTest(task: TaskLike): () => void {
   const hostLists = host && host !== (task as unknown) ? listLengths(host) : undefined
   if (state) state.current = task as unknown as WorkerStateLike['current']
   expect.setState({ currentTestName: testName(task) })
+  const unfile = host && host !== (task as unknown) ? fileSnapshotsUnder(task, (host as { id?: string }).id) : undefined
   return () => {
     if (state) state.current = previous.current
     expect.setState({ currentTestName: previous.name })
     if (host && hostLists) trimLists(host, hostLists)
+    unfile?.()
+  }
+}
+
+type SnapshotStateLike = Record<string, unknown>
+
+/**
+ * Snapshots of a repeat, filed under the repeated test. Vitest files a snapshot under the test it
+ * is running, which during a check is the test the check runs in: a repeat's toMatchSnapshot() was
+ * compared with that test's snapshots (and failed on run 2), its inline snapshots piled up there.
+ * The file's SnapshotState is told the repeated test's id and name instead, for as long as the
+ * repeat runs.
+ */
+function fileSnapshotsUnder(task: TaskLike, hostId: string | undefined): (() => void) | undefined {
+  const snapshotState = (expect.getState() as unknown as { snapshotState?: SnapshotStateLike }).snapshotState
+  if (!snapshotState || hostId === undefined) return undefined
+  const name = testName(task)
+  const rekey = (arg: unknown) =>
+    typeof arg === 'object' && arg !== null && (arg as { testId?: unknown }).testId === hostId ? { ...arg, testId: task.id, testName: name } : arg
+  const replaced: Array<[string, unknown, boolean]> = []
+  for (const method of ['match', 'probeExpectedSnapshot']) {
+    const original = snapshotState[method]
+    if (typeof original !== 'function') continue
+    replaced.push([method, original, Object.prototype.hasOwnProperty.call(snapshotState, method)])
+    snapshotState[method] = function (this: unknown, arg: unknown, ...rest: unknown[]) {
+      return (original as (...args: unknown[]) => unknown).call(this, rekey(arg), ...rest)
+    }
+  }
+  return () => {
+    for (const [method, original, own] of replaced) {
+      if (own) snapshotState[method] = original
+      else delete snapshotState[method]
+    }
   }
 }
 
