@@ -70,7 +70,8 @@ function checkCase(env: string, c: string, leaky: TestStatus | undefined, fixed:
   } else {
     expect(failure, ctx).toMatch(/Leak: the subject retained/)
     // The tree, counted once, by its public interface, detached, with its holder.
-    expect(failure, ctx).toMatch(new RegExp(`Detached DOM trees retained[^\\n]*\\n.*\\n\\s+${want.element} \\(detached, \\d+ nodes\\)\\s+1 `))
+    // One tree per call: the count between two snapshots can miss the run still in flight (0.98).
+    expect(failure, ctx).toMatch(new RegExp(`Detached DOM trees retained[^\\n]*\\n.*\\n\\s+${want.element} \\(detached, \\d+ nodes\\)\\s+(1|1\\.0\\d|0\\.9\\d) `))
     expect(failure, ctx).toMatch(new RegExp(`\\n\\s+held by the ${want.holder.source}`))
     expect(failure, ctx).toMatch(siteOf(want.fn))
   }
