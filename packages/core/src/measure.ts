@@ -14,7 +14,6 @@ import { decideAtDeadline, formatMs, OutOfTime } from './run/out-of-time.js'
 import { watchResources, type ResourceWatch } from './resources/index.js'
 import { screenStage } from './run/screen-stage.js'
 import { pauseTiering } from './run/tiering.js'
-import type { HeapReading } from './samples/series.js'
 
 export type { Subject }
 
@@ -290,87 +289,78 @@ async function run(
   const resumeTiering = pauseTiering()
   try {
     findings.warmup += await callRepeatedly(state, opts.warmup - findings.warmup)
-    return await screenAndDecide(state, opts, gc, resources, m, screenOnly, before, warmupStarted, resumeTiering)
+    return await screenAndDecide()
   } finally {
     resumeTiering()
   }
-}
 
-async function screenAndDecide(
-  state: CallState,
-  opts: ResolvedOptions,
-  gc: ForcedGc,
-  resources: ResourceWatch | undefined,
-  m: Measurement,
-  screenOnly: boolean,
-  before: HeapReading,
-  warmupStarted: number,
-  resumeTiering: () => void,
-): Promise<LeakReport> {
-  const { findings, counter, started } = m
-  const settleCounted = async () => {
-    await settle(gc)
-    counter.stats.forced += 2
-  }
-  const warmupCallMs = (realNow() - warmupStarted) / Math.max(1, findings.warmup)
-  findings.decision.push({
-    stage: 'warmup',
-    iterations: findings.warmup,
-    bytesPerIteration: 0,
-    outcome: 'clean',
-    note: 'JIT tiering, inline caches and one-time state settle here; not measured',
-  })
-
-  // Screening: rounds of calls, then whether what they allocated is still alive.
-  findings.stage = 'screen'
-  const rounds = opts.samples - 1
-  const perRound = Math.ceil(screeningCalls(opts, warmupCallMs, state.calls) / rounds)
-  const { screened, callMs } = await screenStage({ state, opts, gc, resources, findings, counter, perRound, rounds, survivorsOnly: screenOnly })
-  resumeTiering()
-  if (!state.memoryExhausted) {
-    resources?.checkpoint(findings.measured)
-    const found = resources ? await resources.finish() : { resources: [], listeners: [] }
-    findings.resources = found.resources
-    findings.listeners = found.listeners
-  }
-
-  if (state.memoryExhausted) {
-    await settleCounted()
-    const now = readHeap()
-    const calls = Math.max(1, state.calls)
-    findings.heapRate = (now.heap - before.heap) / calls
-    findings.externalRate = (now.external - before.external) / calls
-    findings.heapLeak = findings.heapRate >= opts.threshold
-    findings.externalLeak = findings.externalRate >= opts.threshold || !findings.heapLeak
+  // The screen, and the snapshots when it is suspect (tiering resumes between them).
+  async function screenAndDecide(): Promise<LeakReport> {
+    const { started } = m
+    const settleCounted = async () => {
+      await settle(gc)
+      counter.stats.forced += 2
+    }
+    const warmupCallMs = (realNow() - warmupStarted) / Math.max(1, findings.warmup)
     findings.decision.push({
-      stage: 'abort',
-      iterations: state.calls,
-      bytesPerIteration: findings.heapRate,
-      externalBytesPerIteration: findings.externalRate,
-      outcome: 'leak',
-      note: `stopped early after ${state.calls} calls: memory grew past ${Math.round(state.rssLimit / 2 ** 20)} MB RSS, half of V8's heap limit above the starting point`,
+      stage: 'warmup',
+      iterations: findings.warmup,
+      bytesPerIteration: 0,
+      outcome: 'clean',
+      note: 'JIT tiering, inline caches and one-time state settle here; not measured',
     })
+
+    // Screening: rounds of calls, then whether what they allocated is still alive.
+    findings.stage = 'screen'
+    const rounds = opts.samples - 1
+    const perRound = Math.ceil(screeningCalls(opts, warmupCallMs, state.calls) / rounds)
+    const { screened, callMs } = await screenStage({ state, opts, gc, resources, findings, counter, perRound, rounds, survivorsOnly: screenOnly })
+    resumeTiering()
+    if (!state.memoryExhausted) {
+      resources?.checkpoint(findings.measured)
+      const found = resources ? await resources.finish() : { resources: [], listeners: [] }
+      findings.resources = found.resources
+      findings.listeners = found.listeners
+    }
+
+    if (state.memoryExhausted) {
+      await settleCounted()
+      const now = readHeap()
+      const calls = Math.max(1, state.calls)
+      findings.heapRate = (now.heap - before.heap) / calls
+      findings.externalRate = (now.external - before.external) / calls
+      findings.heapLeak = findings.heapRate >= opts.threshold
+      findings.externalLeak = findings.externalRate >= opts.threshold || !findings.heapLeak
+      findings.decision.push({
+        stage: 'abort',
+        iterations: state.calls,
+        bytesPerIteration: findings.heapRate,
+        externalBytesPerIteration: findings.externalRate,
+        outcome: 'leak',
+        note: `stopped early after ${state.calls} calls: memory grew past ${Math.round(state.rssLimit / 2 ** 20)} MB RSS, half of V8's heap limit above the starting point`,
+      })
+      return finishReport(m, opts, gc)
+    }
+
+    if (!screened) throw new Error('leakproof: screening produced no result')
+    findings.screen = screened
+    const suspect = screened.heapSuspect || screened.externalSuspect
+    findings.heapRate = screened.heapSlope
+    findings.externalRate = screened.externalSlope
+    if (suspect && !screenOnly) {
+      findings.stage = 'confirm'
+      await confirmWithSnapshots({
+        state,
+        opts,
+        findings,
+        settle: settleCounted,
+        perCallMs: callMs / Math.max(1, findings.measured),
+        screenCalls: findings.measured,
+        startedAt: started,
+      })
+    }
     return finishReport(m, opts, gc)
   }
-
-  if (!screened) throw new Error('leakproof: screening produced no result')
-  findings.screen = screened
-  const suspect = screened.heapSuspect || screened.externalSuspect
-  findings.heapRate = screened.heapSlope
-  findings.externalRate = screened.externalSlope
-  if (suspect && !screenOnly) {
-    findings.stage = 'confirm'
-    await confirmWithSnapshots({
-      state,
-      opts,
-      findings,
-      settle: settleCounted,
-      perCallMs: callMs / Math.max(1, findings.measured),
-      screenCalls: findings.measured,
-      startedAt: started,
-    })
-  }
-  return finishReport(m, opts, gc)
 }
 
 function finishReport(m: Measurement, opts: ResolvedOptions, gc: ForcedGc, inconclusive?: InconclusiveDetail): LeakReport {
